@@ -1,0 +1,1 @@
+"""Real implementations of ports: providers, git, subprocess sandbox, embedded PostgreSQL."""

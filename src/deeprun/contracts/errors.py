@@ -1,0 +1,62 @@
+"""The one error taxonomy of deeprun.
+
+Every failure a user can see carries a stable ``ERR_*`` code. Codes are part of the public
+contract: once released they are never renamed or reused.
+
+    DeeprunError                 (code chosen by subclass)
+    ├── InputError               ERR_INPUTS        unreadable input: missing, binary, too large, not JSON
+    ├── SpecInvalidError         ERR_SPEC_INVALID  the document was read but review found problems
+    └── NotBuiltError            ERR_NOT_BUILT     the verb exists but its engine has not landed yet
+
+Anything else that escapes a command is reported as ERR_INTERNAL, never as a traceback on stdout.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from deeprun.contracts.problems import Problem
+
+
+class ErrorCode(StrEnum):
+    """Stable error codes, as they appear in envelopes and logs."""
+
+    INPUTS = "ERR_INPUTS"
+    SPEC_INVALID = "ERR_SPEC_INVALID"
+    NOT_BUILT = "ERR_NOT_BUILT"
+    INTERNAL = "ERR_INTERNAL"
+
+
+class DeeprunError(Exception):
+    """A failure with a stable code and a one-line message meant for the user."""
+
+    code: ErrorCode = ErrorCode.INTERNAL
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InputError(DeeprunError):
+    """The input could not be read as a document (size, encoding, syntax, nesting)."""
+
+    code = ErrorCode.INPUTS
+
+
+class SpecInvalidError(DeeprunError):
+    """Review rejected the document; ``problems`` lists every finding at once."""
+
+    code = ErrorCode.SPEC_INVALID
+
+    def __init__(self, problems: tuple[Problem, ...]) -> None:
+        count = len(problems)
+        super().__init__(f"the spec has {count} problem{'s' if count != 1 else ''}")
+        self.problems = problems
+
+
+class NotBuiltError(DeeprunError):
+    """A verb whose engine is scheduled but not yet part of this release."""
+
+    code = ErrorCode.NOT_BUILT

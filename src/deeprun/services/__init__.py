@@ -1,0 +1,1 @@
+"""Use cases: compose logic with ports. Entry points call these, never logic directly."""
