@@ -4,11 +4,12 @@ Every failure a user can see carries a stable ``ERR_*`` code. Codes are part of 
 contract: once released they are never renamed or reused.
 
     DeeprunError                 (code chosen by subclass)
-    ├── InputError               ERR_INPUTS        unreadable input: missing, binary, too large, not JSON
+    ├── InputError               ERR_INPUTS        unreadable: missing, binary, too big, not JSON
     ├── SpecInvalidError         ERR_SPEC_INVALID  the document was read but review found problems
-    └── NotBuiltError            ERR_NOT_BUILT     the verb exists but its engine has not landed yet
+    ├── NotBuiltError            ERR_NOT_BUILT     the verb exists but its engine has not landed yet
+    └── InternalError            ERR_INTERNAL      a defect of deeprun: logged with its traceback
 
-Anything else that escapes a command is reported as ERR_INTERNAL, never as a traceback on stdout.
+Anything else that escapes a command becomes an InternalError, never a traceback on stdout.
 """
 
 from __future__ import annotations
@@ -60,3 +61,9 @@ class NotBuiltError(DeeprunError):
     """A verb whose engine is scheduled but not yet part of this release."""
 
     code = ErrorCode.NOT_BUILT
+
+
+class InternalError(DeeprunError):
+    """Something escaped that should not have; the traceback goes to the log, not the user."""
+
+    code = ErrorCode.INTERNAL

@@ -10,7 +10,7 @@ immutable values.
 
 from __future__ import annotations
 
-from typing import Annotated, Final, Literal
+from typing import Annotated, Final, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, Strict
 
@@ -21,11 +21,20 @@ Number = Annotated[int, Strict()] | Annotated[float, Strict()]
 
 FieldType10 = Literal["string", "integer", "float", "boolean", "datetime", "uuid", "text"]
 FieldType11 = Literal[
-    "string", "integer", "float", "boolean", "datetime", "uuid", "text", "date", "decimal", "enum",
+    "string",
+    "integer",
+    "float",
+    "boolean",
+    "datetime",
+    "uuid",
+    "text",
+    "date",
+    "decimal",
+    "enum",
     "json",
 ]
-FIELD_TYPES_10: Final = frozenset(FieldType10.__args__)
-FIELD_TYPES_11: Final = frozenset(FieldType11.__args__)
+FIELD_TYPES_10: Final = frozenset(get_args(FieldType10))
+FIELD_TYPES_11: Final = frozenset(get_args(FieldType11))
 RelationKind = Literal["many_to_one", "one_to_one", "many_to_many"]
 OnDelete = Literal["cascade", "restrict", "set_null"]
 

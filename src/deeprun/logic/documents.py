@@ -46,12 +46,12 @@ def parse_document(data: bytes) -> JsonValue:
 
 
 def _unique_keys(pairs: list[tuple[str, JsonValue]]) -> dict[str, JsonValue]:
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        seen: set[str] = set()
-        duplicate = next(key for key, _ in pairs if key in seen or seen.add(key))
-        raise InputError(f"input repeats the key {duplicate!r} in one object")
-    return result
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise InputError(f"input repeats the key {key!r} in one object")
+        seen.add(key)
+    return dict(pairs)
 
 
 def _refuse_constant(name: str) -> NoReturn:

@@ -1,4 +1,4 @@
-"""Names as users write them (``BlogPost``, ``blogPost``, ``blog-post``, ``Blog post``) → identifiers.
+"""Names as people write them (``BlogPost``, ``blogPost``, ``blog-post``, ``Blog post``).
 
 A name converts when it is ASCII letters and digits in words separated by single spaces, hyphens
 or underscores, starting with a letter. Anything else (a leading digit, symbols, accents, double
@@ -94,6 +94,8 @@ def singularize(word: str) -> str:
         return word
     if word in _SINGULAR_OF:
         return _SINGULAR_OF[word]
+    if word.endswith("es") and word[:-2] in _SINGULAR_ENDING_IN_S:
+        return word[:-2]
     if word in _IRREGULAR or word.endswith(("ss", "us", "is")) or not word.endswith("s"):
         return word
     if word.endswith("ies") and len(word) > 4:

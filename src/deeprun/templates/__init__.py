@@ -1,1 +1,1 @@
-"""Jinja2 templates of the generated backend. Data only; loaded by package resource, not imported."""
+"""Jinja2 templates of the generated backend: data, loaded as package resources."""

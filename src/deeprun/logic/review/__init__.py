@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import JsonValue, ValidationError
 
@@ -18,6 +19,7 @@ from deeprun.logic.naming import entity_name
 from deeprun.logic.review import access, fields, names, references, relations
 from deeprun.logic.review.context import ReviewContext, build_context
 from deeprun.logic.review.normalize import normalize
+from deeprun.logic.review.pointers import is_index
 from deeprun.logic.review.schema import ShapeResult, check_shape
 
 Rule = Callable[[ReviewContext], Iterable[Problem]]
@@ -52,7 +54,7 @@ class ReviewOutcome:
 
     version: str
     problems: tuple[Problem, ...]
-    canonical: dict[str, JsonValue] | None
+    canonical: dict[str, Any] | None
 
 
 def review(document: JsonValue) -> ReviewOutcome:
@@ -71,7 +73,7 @@ def review(document: JsonValue) -> ReviewOutcome:
 def _semantic_context(document: JsonValue, shape: ShapeResult) -> ReviewContext | None:
     if not isinstance(document, dict) or not isinstance(document.get("entities"), list):
         return None
-    entities = document["entities"]
+    entities: list[Any] = list(document["entities"])  # type: ignore[arg-type]  # checked above
     sound = tuple(i for i in range(len(entities)) if i not in shape.broken_entities)
     if not sound:
         return None
@@ -81,7 +83,8 @@ def _semantic_context(document: JsonValue, shape: ShapeResult) -> ReviewContext 
     except ValidationError:
         return None
     declared = {
-        entity_name(e["name"]) for e in entities
+        entity_name(e["name"])
+        for e in entities
         if isinstance(e, dict) and isinstance(e.get("name"), str)
     }
     return build_context(spec, shape.version, sound, frozenset(n for n in declared if n))
@@ -92,7 +95,7 @@ def _ordered(problems: Iterable[Problem]) -> tuple[Problem, ...]:
 
     def key(problem: Problem) -> tuple[tuple[tuple[int, int, str], ...], str, str]:
         segments = tuple(
-            (0, int(s), "") if s.isdigit() else (1, 0, s) for s in problem.path.split("/")[1:]
+            (0, int(s), "") if is_index(s) else (1, 0, s) for s in problem.path.split("/")[1:]
         )
         return segments, problem.code.value, problem.message
 

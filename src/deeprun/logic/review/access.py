@@ -27,8 +27,11 @@ def check_owned(ctx: ReviewContext) -> Iterator[Problem]:
         return
     for entity in ctx.entities:
         if entity.model.owned:
-            yield Problem(ProblemCode.OWNED_REQUIRES_AUTH, entity.path("owned"),
-                          "owned entities need auth.enabled: true")
+            yield Problem(
+                ProblemCode.OWNED_REQUIRES_AUTH,
+                entity.path("owned"),
+                "owned entities need auth.enabled: true",
+            )
 
 
 def check_roles_exist(ctx: ReviewContext) -> Iterator[Problem]:
@@ -36,8 +39,11 @@ def check_roles_exist(ctx: ReviewContext) -> Iterator[Problem]:
     if _ADMIN not in ctx.roles:
         yield Problem(ProblemCode.UNKNOWN_ROLE, "/auth/roles", "auth.roles must contain 'admin'")
     if to_snake(auth.default_role) not in ctx.roles:
-        yield Problem(ProblemCode.UNKNOWN_ROLE, "/auth/default_role",
-                      f"default_role {auth.default_role!r} is not one of auth.roles")
+        yield Problem(
+            ProblemCode.UNKNOWN_ROLE,
+            "/auth/default_role",
+            f"default_role {auth.default_role!r} is not one of auth.roles",
+        )
 
 
 def check_permissions(ctx: ReviewContext) -> Iterator[Problem]:
@@ -53,8 +59,9 @@ def check_permissions(ctx: ReviewContext) -> Iterator[Problem]:
                     yield Problem(ProblemCode.UNKNOWN_ROLE, path, f"{raw!r} {reason}")
 
 
-def _principal_problem(ctx: ReviewContext, entity: EntityView, operation: str,
-                       raw: str) -> str | None:
+def _principal_problem(
+    ctx: ReviewContext, entity: EntityView, operation: str, raw: str
+) -> str | None:
     principal = canonical_principal(raw)
     if principal == PUBLIC:
         return None

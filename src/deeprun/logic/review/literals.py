@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from typing import TypeVar
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 from pydantic import JsonValue
 
@@ -116,13 +116,17 @@ def _datetime(field: Field11, value: JsonValue) -> str | None:
 
 
 def _date(field: Field11, value: JsonValue) -> str | None:
-    if isinstance(value, str) and len(value) == 10 and _parse(date.fromisoformat, value):
+    if (
+        isinstance(value, str)
+        and len(value) == 10
+        and _parse(date.fromisoformat, value) is not None
+    ):
         return None
     return "expected an ISO 8601 date string (YYYY-MM-DD)"
 
 
 def _uuid(field: Field11, value: JsonValue) -> str | None:
-    return None if _parse(uuid.UUID, value) else "expected a UUID string"
+    return None if _parse(uuid.UUID, value) is not None else "expected a UUID string"
 
 
 def _parse(parser: Callable[[str], T], value: JsonValue) -> T | None:
@@ -148,8 +152,13 @@ def _json(field: Field11, value: JsonValue) -> str | None:
 def _kind(value: JsonValue) -> str:
     if isinstance(value, bool):
         return "a boolean"
-    return {dict: "an object", list: "an array", str: "a string", int: "an integer",
-            float: "a number"}.get(type(value), "null")
+    return {
+        dict: "an object",
+        list: "an array",
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+    }.get(type(value), "null")
 
 
 _CHECKS = {

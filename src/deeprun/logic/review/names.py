@@ -29,8 +29,10 @@ def invalid_identifier(path: str, raw: str) -> Problem:
     if to_words(raw) is not None:
         why = f"is longer than {MAX_IDENTIFIER} characters once converted"
     else:
-        why = ("must start with a letter and hold only letters, digits and single "
-               "spaces, hyphens or underscores")
+        why = (
+            "must start with a letter and hold only letters, digits and single "
+            "spaces, hyphens or underscores"
+        )
     return Problem(_INVALID, path, f"{raw!r} {why}")
 
 
@@ -40,9 +42,12 @@ def check_project_name(ctx: ReviewContext) -> Iterator[Problem]:
     if name is None:
         yield invalid_identifier("/project_name", raw)
     elif name in PYTHON_KEYWORDS or name in PROJECT_NAME_CLASHES:
-        yield Problem(_RESERVED, "/project_name",
-                      f"project name {name!r} clashes with a Python keyword or a package "
-                      "the generated project uses")
+        yield Problem(
+            _RESERVED,
+            "/project_name",
+            f"project name {name!r} clashes with a Python keyword or a package "
+            "the generated project uses",
+        )
 
 
 def check_entity_names(ctx: ReviewContext) -> Iterator[Problem]:
@@ -54,11 +59,15 @@ def check_entity_names(ctx: ReviewContext) -> Iterator[Problem]:
             continue
         module = to_snake(entity.name)
         if entity.name in PYTHON_KEYWORDS or module in RESERVED_MODULES:
-            yield Problem(_RESERVED, path,
-                          f"entity name {entity.name!r} is taken by the generated project")
+            yield Problem(
+                _RESERVED, path, f"entity name {entity.name!r} is taken by the generated project"
+            )
         if entity.name in seen:
-            yield Problem(ProblemCode.DUPLICATE_ENTITY, path,
-                          f"entity {entity.name!r} is declared more than once")
+            yield Problem(
+                ProblemCode.DUPLICATE_ENTITY,
+                path,
+                f"entity {entity.name!r} is declared more than once",
+            )
         seen.add(entity.name)
 
 
@@ -76,12 +85,17 @@ def check_table_names(ctx: ReviewContext) -> Iterator[Problem]:
         if entity.table is None:
             continue
         if entity.table in POSTGRES_RESERVED or entity.table in owned_tables:
-            yield Problem(_RESERVED, path,
-                          f"table name {entity.table!r} is reserved by PostgreSQL or the "
-                          "generated backend")
+            yield Problem(
+                _RESERVED,
+                path,
+                f"table name {entity.table!r} is reserved by PostgreSQL or the generated backend",
+            )
         if entity.table in seen:
-            yield Problem(ProblemCode.DUPLICATE_TABLE, path,
-                          f"table {entity.table!r} is used by more than one entity")
+            yield Problem(
+                ProblemCode.DUPLICATE_TABLE,
+                path,
+                f"table {entity.table!r} is used by more than one entity",
+            )
         seen.add(entity.table)
 
 
@@ -103,8 +117,11 @@ def _field_names(entity: EntityView) -> Iterator[Problem]:
         if reason:
             yield Problem(_RESERVED, path, f"field name {field.name!r} {reason}")
         if field.name in seen:
-            yield Problem(ProblemCode.DUPLICATE_FIELD, path,
-                          f"field {field.name!r} is declared more than once")
+            yield Problem(
+                ProblemCode.DUPLICATE_FIELD,
+                path,
+                f"field {field.name!r} is declared more than once",
+            )
         seen.add(field.name)
 
 
@@ -134,12 +151,17 @@ def _relation_names(entity: EntityView) -> Iterator[Problem]:
         if name in PYTHON_KEYWORDS or name in LIST_QUERY_PARAMETERS:
             yield Problem(_RESERVED, path, f"relation name {name!r} is reserved")
         column = f"{name}_id"
-        if relation.has_column and (column in entity.managed_columns or len(column) > MAX_IDENTIFIER):
+        if relation.has_column and (
+            column in entity.managed_columns or len(column) > MAX_IDENTIFIER
+        ):
             yield Problem(_RESERVED, path, f"relation column {column!r} cannot be used")
         clashes = {name, column} & (fields | seen)
         if clashes:
-            yield Problem(ProblemCode.DUPLICATE_FIELD, path,
-                          f"relation {name!r} clashes with {', '.join(sorted(clashes))}")
+            yield Problem(
+                ProblemCode.DUPLICATE_FIELD,
+                path,
+                f"relation {name!r} clashes with {', '.join(sorted(clashes))}",
+            )
         seen |= {name, column}
 
 

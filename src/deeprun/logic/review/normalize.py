@@ -10,9 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from pydantic import JsonValue
-
-from deeprun.contracts.spec_ir import Spec10
+from deeprun.contracts.spec_ir import Field11, Spec10, Spec11
 from deeprun.logic.naming import entity_name, to_snake
 from deeprun.logic.review.access import OPERATIONS, canonical_principal
 from deeprun.logic.review.context import (
@@ -33,11 +31,11 @@ from deeprun.logic.review.references import resolve
 Data = dict[str, Any]
 
 
-def normalize(spec: Spec10, ctx: ReviewContext) -> dict[str, JsonValue]:
+def normalize(spec: Spec10, ctx: ReviewContext) -> Data:
     """The canonical IR of ``spec``, in its own version; ``ctx`` is its reviewed context."""
     data: Data = spec.model_dump(mode="json", by_alias=True)
     data["project_name"] = _snake(spec.project_name)
-    v11 = spec.spec_version == "1.1"
+    v11 = isinstance(spec, Spec11)
     if v11:
         auth = data["auth"]
         auth["roles"] = [_snake(role) for role in auth["roles"]]
@@ -78,7 +76,7 @@ def _field_11(data: Data) -> None:
             data["default"] = _decimal_text(data["default"], data["scale"])
 
 
-def _decimal_text(value: JsonValue, scale: int) -> str:
+def _decimal_text(value: Any, scale: int) -> str:
     number = as_decimal(value) or Decimal(0)
     return str(number.quantize(Decimal(1).scaleb(-scale)))
 
@@ -93,12 +91,16 @@ def _entity_11(data: Data, view: EntityView, auth_enabled: bool) -> None:
     for key in ("unique_together", "indexes"):
         data[key] = [[_reference(view, name) for name in names] for names in data[key]]
     options = data["list"]
-    sort = options["default_sort"] or next(f.name for f in view.fields if f.model.primary_key)
+    sort: str = options["default_sort"] or _primary_key(view)
     descending = sort.startswith("-")
     options["default_sort"] = ("-" if descending else "") + _reference(view, sort.lstrip("-"))
     for key in ("filterable", "sortable", "searchable"):
         options[key] = [_reference(view, name) for name in options[key]]
     data["seed"] = [_seed_row(view, row) for row in data["seed"]]
+
+
+def _primary_key(view: EntityView) -> str:
+    return next(f.name for f in view.fields if f.model.primary_key and f.name)
 
 
 def _permissions(given: Data, view: EntityView, auth_enabled: bool) -> Data:
@@ -134,11 +136,16 @@ def _seed_row(view: EntityView, row: Data) -> Data:
             raise ValueError(f"normalize() got an unreviewed seed key {raw!r}")
         if reference.relation is not None:
             result[f"{reference.name}_id"] = value
-            continue
-        field = reference.field.model if reference.field else None
-        if field is not None and field.type == "enum" and isinstance(value, str):
-            value = _snake(value)
-        elif field is not None and field.type == "decimal" and value is not None:
-            value = _decimal_text(value, DEFAULT_SCALE if field.scale is None else field.scale)
-        result[reference.name] = value
+        else:
+            result[reference.name] = _seed_value(
+                reference.field.model if reference.field else None, value
+            )
     return result
+
+
+def _seed_value(field: Field11 | None, value: Any) -> Any:
+    if field is not None and field.type == "enum" and isinstance(value, str):
+        return _snake(value)
+    if field is not None and field.type == "decimal" and value is not None:
+        return _decimal_text(value, DEFAULT_SCALE if field.scale is None else field.scale)
+    return value

@@ -69,23 +69,36 @@ def check_list_options(ctx: ReviewContext) -> Iterator[Problem]:
     for entity in ctx.entities:
         options = entity.model.list_options
         if options.default_sort is not None:
-            yield from _names(entity, [options.default_sort.removeprefix("-")],
-                              ("list", "default_sort"), single=True)
+            yield from _names(
+                entity,
+                [options.default_sort.removeprefix("-")],
+                ("list", "default_sort"),
+                single=True,
+            )
         yield from _names(entity, options.sortable, ("list", "sortable"))
         yield from _names(entity, options.filterable, ("list", "filterable"), any_relation=True)
         yield from _names(entity, options.searchable, ("list", "searchable"), searchable=True)
 
 
-def _names(entity: EntityView, names: Sequence[str], where: tuple[str | int, ...], *,
-           single: bool = False, searchable: bool = False,
-           any_relation: bool = False) -> Iterator[Problem]:
+def _names(
+    entity: EntityView,
+    names: Sequence[str],
+    where: tuple[str | int, ...],
+    *,
+    single: bool = False,
+    searchable: bool = False,
+    any_relation: bool = False,
+) -> Iterator[Problem]:
     seen: set[str] = set()
     for index, raw in enumerate(names):
         path = entity.path(*where) if single else entity.path(*where, index)
         reference = resolve(entity, raw)
         if reference is None:
-            yield Problem(ProblemCode.UNKNOWN_REFERENCE, path,
-                          f"{raw!r} is not a field or relation of {entity.model.name}")
+            yield Problem(
+                ProblemCode.UNKNOWN_REFERENCE,
+                path,
+                f"{raw!r} is not a field or relation of {entity.model.name}",
+            )
             continue
         reason = reference.unfit(searchable=searchable, any_relation=any_relation)
         if reason:
@@ -98,9 +111,12 @@ def _names(entity: EntityView, names: Sequence[str], where: tuple[str | int, ...
 def check_seed(ctx: ReviewContext) -> Iterator[Problem]:
     for entity in ctx.entities:
         if entity.model.seed and entity.is_account:
-            yield Problem(ProblemCode.CONSTRAINT_MISMATCH, entity.path("seed"),
-                          "the account entity is not seeded; the first admin comes from "
-                          "FIRST_ADMIN_EMAIL and FIRST_ADMIN_PASSWORD")
+            yield Problem(
+                ProblemCode.CONSTRAINT_MISMATCH,
+                entity.path("seed"),
+                "the account entity is not seeded; the first admin comes from "
+                "FIRST_ADMIN_EMAIL and FIRST_ADMIN_PASSWORD",
+            )
             continue
         for index, row in enumerate(entity.model.seed):
             yield from _seed_row(entity, row, index)
@@ -112,8 +128,11 @@ def _seed_row(entity: EntityView, row: dict[str, JsonValue], index: int) -> Iter
         path = entity.path("seed", index, raw)
         reference = resolve(entity, raw)
         if reference is None or reference.name in entity.managed_columns:
-            yield Problem(ProblemCode.UNKNOWN_REFERENCE, path,
-                          f"{raw!r} is not a field or relation column of {entity.model.name}")
+            yield Problem(
+                ProblemCode.UNKNOWN_REFERENCE,
+                path,
+                f"{raw!r} is not a field or relation column of {entity.model.name}",
+            )
             continue
         given.add(reference.name)
         if reference.relation is not None and reference.relation.has_column:
@@ -123,31 +142,41 @@ def _seed_row(entity: EntityView, row: dict[str, JsonValue], index: int) -> Iter
             if reason:
                 yield Problem(ProblemCode.DEFAULT_TYPE, path, f"seed value {reason}")
         else:
-            yield Problem(ProblemCode.CONSTRAINT_MISMATCH, path,
-                          f"{raw!r} is a many_to_many relation; seed rows hold columns only")
+            yield Problem(
+                ProblemCode.CONSTRAINT_MISMATCH,
+                path,
+                f"{raw!r} is a many_to_many relation; seed rows hold columns only",
+            )
     for missing in sorted(_required(entity) - given):
-        yield Problem(ProblemCode.SCHEMA, entity.path("seed", index),
-                      f"seed row lacks the required {missing!r}")
+        yield Problem(
+            ProblemCode.SCHEMA,
+            entity.path("seed", index),
+            f"seed row lacks the required {missing!r}",
+        )
 
 
-def _seed_relation(entity: EntityView, relation: RelationView, value: JsonValue,
-                   path: str) -> Iterator[Problem]:
+def _seed_relation(
+    entity: EntityView, relation: RelationView, value: JsonValue, path: str
+) -> Iterator[Problem]:
     if value is None and relation.model.nullable:
         return
     if isinstance(value, bool) or not isinstance(value, int | str):
-        yield Problem(ProblemCode.DEFAULT_TYPE, path,
-                      "seed value of a relation is the target's primary key (UUID string or "
-                      "integer)")
+        yield Problem(
+            ProblemCode.DEFAULT_TYPE,
+            path,
+            "seed value of a relation is the target's primary key (UUID string or integer)",
+        )
 
 
 def _required(entity: EntityView) -> set[str]:
     fields = {
-        f.name for f in entity.fields
-        if f.name and not (f.model.primary_key or f.model.nullable or f.model.read_only)
+        f.name
+        for f in entity.fields
+        if f.name
+        and not (f.model.primary_key or f.model.nullable or f.model.read_only)
         and f.model.default is None
     }
     relations = {
-        r.name for r in entity.relations
-        if r.name and r.has_column and not r.model.nullable
+        r.name for r in entity.relations if r.name and r.has_column and not r.model.nullable
     }
     return fields | relations

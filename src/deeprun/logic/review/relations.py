@@ -18,22 +18,28 @@ _MANY_TO_MANY: Final = "many_to_many"
 def check_targets(ctx: ReviewContext) -> Iterator[Problem]:
     for entity, relation in ctx.all_relations():
         if relation.target not in ctx.all_entity_names:
-            yield Problem(ProblemCode.RELATION_TARGET_UNKNOWN,
-                          entity.path("relations", relation.index, "target"),
-                          f"no entity named {relation.model.target!r}")
+            yield Problem(
+                ProblemCode.RELATION_TARGET_UNKNOWN,
+                entity.path("relations", relation.index, "target"),
+                f"no entity named {relation.model.target!r}",
+            )
 
 
 def check_nullability(ctx: ReviewContext) -> Iterator[Problem]:
     for entity, relation in ctx.all_relations():
         model = relation.model
         if model.on_delete == "set_null" and not model.nullable:
-            yield Problem(ProblemCode.RELATION_SET_NULL_NOT_NULLABLE,
-                          entity.path("relations", relation.index, "on_delete"),
-                          "on_delete set_null needs nullable: true")
+            yield Problem(
+                ProblemCode.RELATION_SET_NULL_NOT_NULLABLE,
+                entity.path("relations", relation.index, "on_delete"),
+                "on_delete set_null needs nullable: true",
+            )
         if model.kind == _MANY_TO_MANY and model.nullable:
-            yield Problem(ProblemCode.CONSTRAINT_MISMATCH,
-                          entity.path("relations", relation.index, "nullable"),
-                          "nullable applies to many_to_one and one_to_one relations")
+            yield Problem(
+                ProblemCode.CONSTRAINT_MISMATCH,
+                entity.path("relations", relation.index, "nullable"),
+                "nullable applies to many_to_one and one_to_one relations",
+            )
 
 
 def check_cycles(ctx: ReviewContext) -> Iterator[Problem]:
@@ -46,8 +52,11 @@ def check_cycles(ctx: ReviewContext) -> Iterator[Problem]:
     for component in _cycles(edges):
         entity, relation = component[0]
         loop = " → ".join(f"{e.name}.{r.name}" for e, r in component)
-        yield Problem(ProblemCode.RELATION_CYCLE, entity.path("relations", relation.index),
-                      f"required relations form a cycle ({loop}); make one nullable")
+        yield Problem(
+            ProblemCode.RELATION_CYCLE,
+            entity.path("relations", relation.index),
+            f"required relations form a cycle ({loop}); make one nullable",
+        )
 
 
 def _cycles(edges: dict[str, list[Edge]]) -> Iterator[list[Edge]]:
@@ -55,7 +64,9 @@ def _cycles(edges: dict[str, list[Edge]]) -> Iterator[list[Edge]]:
     targets = {node: [r.target for _, r in out if r.target] for node, out in edges.items()}
     for component in _strongly_connected(targets):
         inside = [
-            edge for node in sorted(component) for edge in edges.get(node, [])
+            edge
+            for node in sorted(component)
+            for edge in edges.get(node, [])
             if edge[1].target in component
         ]
         if inside:
@@ -119,8 +130,11 @@ def check_reverse_names(ctx: ReviewContext) -> Iterator[Problem]:
             continue
         names = taken[relation.target]
         if name in names:
-            yield Problem(ProblemCode.DUPLICATE_FIELD, path,
-                          f"{name!r} is already a name on {relation.target}")
+            yield Problem(
+                ProblemCode.DUPLICATE_FIELD,
+                path,
+                f"{name!r} is already a name on {relation.target}",
+            )
         names.add(name)
 
 
@@ -132,10 +146,13 @@ def check_association_tables(ctx: ReviewContext) -> Iterator[Problem]:
         table = f"{entity.table}_{relation.name}"
         path = entity.path("relations", relation.index, "name")
         if len(table) > MAX_IDENTIFIER:
-            yield Problem(ProblemCode.INVALID_IDENTIFIER, path,
-                          f"association table {table!r} is longer than {MAX_IDENTIFIER} characters")
+            yield Problem(
+                ProblemCode.INVALID_IDENTIFIER,
+                path,
+                f"association table {table!r} is longer than {MAX_IDENTIFIER} characters",
+            )
         elif table in tables:
-            yield Problem(ProblemCode.DUPLICATE_TABLE, path,
-                          f"association table {table!r} is already a table")
+            yield Problem(
+                ProblemCode.DUPLICATE_TABLE, path, f"association table {table!r} is already a table"
+            )
         tables.add(table)
-

@@ -39,7 +39,7 @@ RESERVED_MODULES: Final = frozenset({"health", "auth"})
 # Tables the generated backend owns.
 ALEMBIC_TABLE: Final = "alembic_version"
 ACCOUNT_TABLE: Final = "users"
-REFRESH_TOKEN_TABLE: Final = "refresh_tokens"
+REFRESH_TOKEN_TABLE: Final = "refresh_tokens"  # noqa: S105 (a table name)
 
 # Columns of the account model that the auth module manages on a declared User entity.
 ACCOUNT_MANAGED_FIELDS: Final = frozenset(

@@ -22,7 +22,7 @@ from deeprun.contracts.spec_ir import (
     SPEC_VERSIONS,
     Spec11,
 )
-from deeprun.logic.review.pointers import pointer
+from deeprun.logic.review.pointers import is_index, pointer
 
 _LIMITED: Final = frozenset({"entities", "fields", "relations", "values", "seed"})
 
@@ -67,8 +67,11 @@ def _version_problem(declared: object, present: bool) -> Problem:
     if not present:
         return Problem(ProblemCode.SCHEMA, "/spec_version", "spec_version is required")
     choices = ", ".join(repr(v) for v in SPEC_VERSIONS)
-    return Problem(ProblemCode.SCHEMA, "/spec_version",
-                   f"spec_version must be one of {choices}, not {declared!r}")
+    return Problem(
+        ProblemCode.SCHEMA,
+        "/spec_version",
+        f"spec_version must be one of {choices}, not {declared!r}",
+    )
 
 
 def _validate(document: dict[str, Any], version: str) -> Iterator[Problem]:
@@ -79,45 +82,60 @@ def _validate(document: dict[str, Any], version: str) -> Iterator[Problem]:
     else:
         return
     newer_keys = _keys_known_in_11(document, errors) if version == "1.0" else frozenset()
-    for error in errors:
-        parts = _document_path(document, error)
-        yield _problem(error, parts, version, newer_keys)
+    located = [(error, pointer(*_document_path(document, error))) for error in errors]
+    failed_inside = {path for _, path in located}
+    for error, path in located:
+        if error["type"] == "too_short" and any(p.startswith(path + "/") for p in failed_inside):
+            continue  # the items themselves failed; "too short" would only repeat that
+        yield _problem(error, _document_path(document, error), version, newer_keys)
 
 
 def _keys_known_in_11(document: dict[str, Any], errors: list[ErrorDetails]) -> frozenset[str]:
     """Paths of unknown keys in a 1.0 document that 1.1 would accept."""
-    unknown = {pointer(*_document_path(document, e)) for e in errors
-               if e["type"] == "extra_forbidden"}
+    unknown = {
+        pointer(*_document_path(document, e)) for e in errors if e["type"] == "extra_forbidden"
+    }
     if not unknown:
         return frozenset()
     try:
         Spec11.model_validate({**document, "spec_version": "1.1"})
     except ValidationError as exc:
-        still = {pointer(*_document_path(document, e)) for e in exc.errors(include_url=False)
-                 if e["type"] == "extra_forbidden"}
+        still = {
+            pointer(*_document_path(document, e))
+            for e in exc.errors(include_url=False)
+            if e["type"] == "extra_forbidden"
+        }
         return frozenset(unknown - still)
     return frozenset(unknown)
 
 
-def _problem(error: ErrorDetails, parts: list[str | int], version: str,
-             newer_keys: frozenset[str]) -> Problem:
+def _problem(
+    error: ErrorDetails, parts: list[str | int], version: str, newer_keys: frozenset[str]
+) -> Problem:
     path = pointer(*parts)
     kind = error["type"]
     last = parts[-1] if parts else ""
     if kind == "extra_forbidden":
         if path in newer_keys:
-            return Problem(ProblemCode.VERSION_FEATURE, path,
-                           f"{last!r} is a spec 1.1 key; set spec_version to \"1.1\" to use it")
+            return Problem(
+                ProblemCode.VERSION_FEATURE,
+                path,
+                f'{last!r} is a spec 1.1 key; set spec_version to "1.1" to use it',
+            )
         return Problem(ProblemCode.UNKNOWN_KEY, path, f"unknown key {last!r}")
     if kind == "literal_error" and _is_field_type(parts):
         return Problem(ProblemCode.INVALID_FIELD_TYPE, path, _field_type_message(error, version))
+    if kind == "missing":
+        return Problem(ProblemCode.SCHEMA, path, f"{last!r} is required")
     if kind == "too_long" and parts and parts[-1] in _LIMITED:
         return Problem(ProblemCode.LIMIT, path, error["msg"])
     return Problem(ProblemCode.SCHEMA, path, error["msg"])
 
 
 def _is_field_type(parts: Sequence[str | int]) -> bool:
-    return len(parts) == 5 and parts[0] == "entities" and parts[2] == "fields" and parts[4] == "type"
+    return (
+        len(parts) == 5 and parts[0] == "entities" and parts[2] == "fields" and parts[4] == "type"
+    )
 
 
 def _field_type_message(error: ErrorDetails, version: str) -> str:
@@ -125,31 +143,36 @@ def _field_type_message(error: ErrorDetails, version: str) -> str:
     given = error.get("ctx", {}).get("given", "")
     hint = ""
     if version == "1.0" and given in FIELD_TYPES_11:
-        hint = f"; {given!r} needs spec_version \"1.1\""
+        hint = f'; {given!r} needs spec_version "1.1"'
     return f"field type must be one of {', '.join(sorted(allowed))}{hint}"
 
 
 def _document_path(document: JsonValue, error: ErrorDetails) -> list[str | int]:
     """The part of Pydantic's ``loc`` that names real places in the document (no union tags)."""
-    node: JsonValue = document
+    node: Any = document
     parts: list[str | int] = []
-    loc = error["loc"]
+    loc: tuple[Any, ...] = error["loc"]
     for position, item in enumerate(loc):
-        if isinstance(node, Mapping) and isinstance(item, str) and item in node:
+        found, child = _child(node, item)
+        if found:
             parts.append(item)
-            node = node[item]
-        elif isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node):
-            parts.append(item)
-            node = node[item]
+            node = child
         elif isinstance(node, Mapping) and error["type"] == "missing" and position == len(loc) - 1:
             parts.append(str(item))
     return parts
 
 
+def _child(node: Any, item: Any) -> tuple[bool, Any]:
+    if isinstance(node, Mapping) and isinstance(item, str) and item in node:
+        return True, node[item]
+    if isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node):
+        return True, node[item]
+    return False, None
+
+
 def _entity_index(path: str) -> int | None:
     """The entity a problem lies in, or None for problems outside any single entity."""
     segments = path.split("/")
-    if len(segments) >= 3 and segments[1] == "entities" and segments[2].isdigit():
+    if len(segments) >= 3 and segments[1] == "entities" and is_index(segments[2]):
         return int(segments[2])
     return None
-

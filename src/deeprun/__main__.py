@@ -1,0 +1,5 @@
+"""``python -m deeprun`` runs the CLI."""
+
+from deeprun.entrypoints.cli import main
+
+main()

@@ -1,0 +1,28 @@
+"""How results look to people (Rich). Machines read the envelope instead."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from deeprun.contracts.errors import DeeprunError, SpecInvalidError
+from deeprun.contracts.problems import Problem
+
+
+def show_error(console: Console, error: DeeprunError) -> None:
+    console.print(f"[bold red]✗ {error.code.value}[/]: {error.message}")
+    if isinstance(error, SpecInvalidError):
+        show_problems(console, error.problems)
+
+
+def show_problems(console: Console, problems: tuple[Problem, ...]) -> None:
+    table = Table(show_edge=False, header_style="bold")
+    for column in ("code", "path", "message"):
+        table.add_column(column, overflow="fold")
+    for problem in problems:
+        table.add_row(problem.code.value, problem.path or "/", problem.message)
+    console.print(table)
+
+
+def show_valid(console: Console, source: str, version: str, spec_hash: str) -> None:
+    console.print(f"[bold green]✓[/] {source} is a valid spec {version} ({spec_hash})")

@@ -1,0 +1,180 @@
+"""The deeprun command as users and machines run it: a real subprocess, stdout and stderr apart."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from deeprun.logic.canonical_json import canonical_json
+from tests.specs import EXAMPLES, ROOT, base_11
+
+DEEPRUN = [sys.executable, "-m", "deeprun"]
+
+
+def run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    env.pop("DEEPRUN_LOG_LEVEL", None)
+    return subprocess.run(
+        [*DEEPRUN, *args],
+        input=stdin,
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+
+
+def envelope(result: subprocess.CompletedProcess[bytes]) -> dict[str, Any]:
+    """Exactly one canonical JSON line on stdout."""
+    lines = result.stdout.decode().splitlines()
+    assert len(lines) == 1, result.stdout
+    parsed: dict[str, Any] = json.loads(lines[0])
+    assert lines[0] == canonical_json(parsed)
+    return parsed
+
+
+def log_lines(result: subprocess.CompletedProcess[bytes]) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in result.stderr.decode().splitlines()]
+
+
+def test_validate_a_valid_spec_with_json_gives_a_success_envelope() -> None:
+    result = run("spec", "validate", str(EXAMPLES / "blog-1.1.json"), "--json")
+    body = envelope(result)
+    assert result.returncode == 0
+    assert body["status"] == "success"
+    assert body["problems"] == []
+    assert body["spec_hash"].startswith("sha256:")
+    events = [line["event"] for line in log_lines(result)]
+    assert events == ["command.start", "input.read", "command.end"]
+
+
+def test_validate_an_invalid_spec_lists_every_problem_and_exits_non_zero() -> None:
+    document = base_11()
+    document["entities"][0]["fields"][1]["name"] = "select"
+    document["entities"][1]["colour"] = "red"
+    result = run("spec", "validate", "-", "--json", stdin=json.dumps(document).encode())
+    body = envelope(result)
+    assert result.returncode == 1
+    assert body["error"]["code"] == "ERR_SPEC_INVALID"
+    assert body["problems"] == [
+        {
+            "code": "SPEC_RESERVED_NAME",
+            "path": "/entities/0/fields/1/name",
+            "message": "field name 'select' is a PostgreSQL reserved key word",
+        },
+        {
+            "code": "SPEC_UNKNOWN_KEY",
+            "path": "/entities/1/colour",
+            "message": "unknown key 'colour'",
+        },
+    ]
+
+
+@pytest.mark.parametrize(
+    "stdin",
+    [
+        b"\x00\x01\x02binary",
+        b"{not json",
+        b"\xff\xfe",
+        b"[" * 50_000,
+        b" " * (5 * 1024 * 1024 + 1),
+    ],
+    ids=["binary", "not json", "not utf-8", "deep", "too large"],
+)
+def test_unreadable_input_is_err_inputs_and_never_a_traceback(stdin: bytes) -> None:
+    result = run("spec", "validate", "-", "--json", stdin=stdin)
+    assert result.returncode == 1
+    assert envelope(result)["error"]["code"] == "ERR_INPUTS"
+    assert b"Traceback" not in result.stderr
+
+
+def test_a_missing_file_and_a_directory_are_err_inputs(tmp_path: Path) -> None:
+    for source in (str(tmp_path / "missing.json"), str(tmp_path)):
+        result = run("spec", "validate", source, "--json")
+        assert result.returncode == 1
+        assert envelope(result)["error"]["code"] == "ERR_INPUTS"
+
+
+def test_hundreds_of_thousands_of_entities_are_refused_as_a_limit() -> None:
+    entity = {"name": "E", "fields": [{"name": "id", "type": "uuid", "primary_key": True}]}
+    document = {**base_11(), "entities": [entity] * 300_000}
+    data = json.dumps(document, separators=(",", ":")).encode()
+    if len(data) > 5 * 1024 * 1024:
+        data = data[: data.index(b"]}", 4 * 1024 * 1024) + 2] + b"]}"
+    result = run("spec", "validate", "-", "--json", stdin=data)
+    body = envelope(result)
+    assert body["error"]["code"] in ("ERR_SPEC_INVALID", "ERR_INPUTS")
+    if body["error"]["code"] == "ERR_SPEC_INVALID":
+        assert body["problems"][0]["code"] == "SPEC_LIMIT"
+
+
+def test_normalize_prints_the_canonical_ir_and_is_deterministic() -> None:
+    source = str(EXAMPLES / "blog-1.1.json")
+    first, second = run("spec", "normalize", source), run("spec", "normalize", source)
+    assert first.returncode == 0
+    assert first.stdout == second.stdout
+    canonical = json.loads(first.stdout)
+    assert first.stdout.decode() == canonical_json(canonical) + "\n"
+    again = run("spec", "normalize", "-", stdin=first.stdout)
+    assert again.stdout == first.stdout
+
+
+def test_normalize_of_an_invalid_spec_is_an_error_envelope() -> None:
+    result = run("spec", "normalize", "-", "--json", stdin=b'{"spec_version": "1.1"}')
+    body = envelope(result)
+    assert result.returncode == 1
+    assert body["error"]["code"] == "ERR_SPEC_INVALID"
+    assert body["problems"]
+
+
+def test_the_same_command_on_the_same_input_gives_the_same_envelope() -> None:
+    source = str(EXAMPLES / "shop-1.0.json")
+    first = run("spec", "validate", source, "--json")
+    second = run("spec", "validate", source, "--json")
+    assert first.stdout == second.stdout
+    supplied = run("spec", "validate", source, "--json", "--execution-id", "run-7")
+    assert envelope(supplied)["execution_id"] == "run-7"
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1"])
+def test_schema_prints_the_committed_schema(version: str) -> None:
+    result = run("spec", "schema", "--version", version)
+    assert result.returncode == 0
+    assert result.stdout == (ROOT / "schemas" / f"spec-{version}.schema.json").read_bytes()
+
+
+def test_an_unknown_schema_version_is_err_inputs() -> None:
+    result = run("spec", "schema", "--version", "9.9", "--json")
+    assert result.returncode == 1
+    assert envelope(result)["error"]["code"] == "ERR_INPUTS"
+
+
+def test_a_usage_error_with_json_is_still_one_envelope() -> None:
+    result = run("spec", "validate", "--json")
+    assert result.returncode == 2
+    assert envelope(result)["error"]["code"] == "ERR_INPUTS"
+
+
+def test_without_json_people_get_a_readable_report() -> None:
+    document = base_11()
+    document["entities"][0]["fields"][1]["name"] = "select"
+    result = run("spec", "validate", "-", stdin=json.dumps(document).encode())
+    assert result.returncode == 1
+    assert b"ERR_SPEC_INVALID" in result.stderr
+    assert b"SPEC_RESERVED_NAME" in result.stderr
+    ok = run("spec", "validate", str(EXAMPLES / "shop-1.0.json"))
+    assert ok.returncode == 0
+    assert b"valid spec 1.0" in ok.stdout
+
+
+def test_compile_reviews_first_and_refuses_an_invalid_spec(tmp_path: Path) -> None:
+    result = run("compile", "-", "-o", str(tmp_path / "out"), "--json", stdin=b'{"x": 1}')
+    assert envelope(result)["error"]["code"] == "ERR_SPEC_INVALID"
+    assert not (tmp_path / "out").exists()
