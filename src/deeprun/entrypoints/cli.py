@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -12,10 +13,11 @@ from rich.console import Console
 from deeprun.contracts.envelope import Envelope, ErrorInfo
 from deeprun.contracts.errors import InputError, NotBuiltError, SpecInvalidError
 from deeprun.contracts.spec_ir import SPEC_VERSIONS
-from deeprun.entrypoints.render import show_valid
+from deeprun.entrypoints.render import show_bench, show_valid
 from deeprun.entrypoints.session import session
 from deeprun.logic.canonical_json import canonical_json, pretty_json
 from deeprun.logic.identity import execution_id as derive_execution_id
+from deeprun.services import bench_inputs as bench_inputs_service
 from deeprun.services import specs
 
 app = typer.Typer(
@@ -29,6 +31,8 @@ spec_app = typer.Typer(
     help="Validate, normalize and describe Spec IR documents.", no_args_is_help=True
 )
 app.add_typer(spec_app, name="spec")
+bench_app = typer.Typer(help="Benchmarks whose figures go into notes.", no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
 
 Source = Annotated[str, typer.Argument(help="A spec file, or - for standard input.")]
 JsonOutput = Annotated[
@@ -99,6 +103,19 @@ def compile_spec(
             NotBuiltError("the spec is valid, but writing the project is not built yet"),
             {"spec_version": result.version, "spec_hash": result.spec_hash, "output": str(output)},
         )
+
+
+@bench_app.command("inputs")
+def bench_inputs(
+    repeat: Annotated[int, typer.Option(min=1, max=100, help="Runs per case.")] = 5,
+    json_output: JsonOutput = False,
+    execution_id: ExecutionId = None,
+) -> None:
+    """Time and memory of review on good specs and on input it must refuse."""
+    with session("bench.inputs", json_output, execution_id) as run:
+        results = bench_inputs_service.run(time.perf_counter, repeat)
+        payload = {"cases": [r.to_dict() for r in results], "repeat": repeat}
+        run.succeed(payload, lambda out: show_bench(out, results))
 
 
 def main() -> None:

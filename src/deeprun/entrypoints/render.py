@@ -7,6 +7,7 @@ from rich.table import Table
 
 from deeprun.contracts.errors import DeeprunError, SpecInvalidError
 from deeprun.contracts.problems import Problem
+from deeprun.services.bench_inputs import CaseResult
 
 
 def show_error(console: Console, error: DeeprunError) -> None:
@@ -26,3 +27,14 @@ def show_problems(console: Console, problems: tuple[Problem, ...]) -> None:
 
 def show_valid(console: Console, source: str, version: str, spec_hash: str) -> None:
     console.print(f"[bold green]✓[/] {source} is a valid spec {version} ({spec_hash})")
+
+
+def show_bench(console: Console, results: list[CaseResult]) -> None:
+    table = Table(show_edge=False, header_style="bold")
+    for column in ("case", "input bytes", "outcome", "median ms", "peak KiB"):
+        table.add_column(column, justify="left" if column in ("case", "outcome") else "right")
+    for r in results:
+        table.add_row(
+            r.name, f"{r.input_bytes:,}", r.outcome, f"{r.median_ms:,.2f}", f"{r.peak_kib:,}"
+        )
+    console.print(table)

@@ -7,7 +7,7 @@ nesting walk is iterative, so no input reaches a recursion limit in our code.
 from __future__ import annotations
 
 import json
-from typing import Final, NoReturn
+from typing import Any, Final, NoReturn
 
 from pydantic import JsonValue
 
@@ -59,12 +59,15 @@ def _refuse_constant(name: str) -> NoReturn:
 
 
 def _check_depth(document: JsonValue) -> None:
-    stack: list[tuple[JsonValue, int]] = [(document, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            raise InputError(f"input nests deeper than {MAX_DEPTH} levels")
-        if isinstance(node, dict):
-            stack.extend((child, depth + 1) for child in node.values())
-        elif isinstance(node, list):
-            stack.extend((child, depth + 1) for child in node)
+    """Breadth-first over containers only: one pass, no recursion, scalars never stored."""
+    level: list[Any] = [document] if isinstance(document, dict | list) else []
+    for _ in range(MAX_DEPTH):
+        if not level:
+            return
+        below: list[Any] = []
+        for node in level:
+            children = node.values() if isinstance(node, dict) else node
+            below.extend(c for c in children if isinstance(c, dict | list))
+        level = below
+    if level:
+        raise InputError(f"input nests deeper than {MAX_DEPTH} levels")
