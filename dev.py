@@ -49,9 +49,14 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("deeprun", "test"):
         print(__doc__, file=sys.stderr)
         return 2
-    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
-    tool = uv()
-    subprocess.run([tool, "sync", "--locked", "--quiet"], cwd=ROOT, env=env, check=True)
+    # System certificates, so a registry behind a local CA works; never download a Python.
+    env = {"UV_NATIVE_TLS": "1", **os.environ, "UV_PYTHON_DOWNLOADS": "never"}
+    try:
+        tool = uv()
+        subprocess.run([tool, "sync", "--locked", "--quiet"], cwd=ROOT, env=env, check=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        print(f"dev.py: setting up the environment failed: {exc}", file=sys.stderr)
+        return 1
     command = ["deeprun", *argv[1:]] if argv[0] == "deeprun" else ["pytest", *argv[1:]]
     return subprocess.run(
         [tool, "run", "--locked", "--no-sync", *command], cwd=ROOT, env=env, check=False
