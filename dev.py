@@ -41,7 +41,10 @@ def uv() -> str:
                 check=True,
             )
         else:
-            subprocess.run([*pip, "install", "--quiet", f"uv=={UV_VERSION}"], check=True)
+            subprocess.run(
+                [*pip, "install", "--quiet", "--disable-pip-version-check", f"uv=={UV_VERSION}"],
+                check=True,
+            )
     return str(local)
 
 
@@ -50,7 +53,7 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     # System certificates, so a registry behind a local CA works; never download a Python.
-    env = {"UV_NATIVE_TLS": "1", **os.environ, "UV_PYTHON_DOWNLOADS": "never"}
+    env = {"UV_SYSTEM_CERTS": "1", **os.environ, "UV_PYTHON_DOWNLOADS": "never"}
     try:
         tool = uv()
         subprocess.run([tool, "sync", "--locked", "--quiet"], cwd=ROOT, env=env, check=True)
