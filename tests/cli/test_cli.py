@@ -143,6 +143,17 @@ def test_the_same_command_on_the_same_input_gives_the_same_envelope() -> None:
     assert envelope(supplied)["execution_id"] == "run-7"
 
 
+def test_the_execution_id_follows_the_input_bytes_not_the_path(tmp_path: Path) -> None:
+    copy = tmp_path / "copy.json"
+    copy.write_bytes((EXAMPLES / "shop-1.0.json").read_bytes())
+    original = envelope(run("spec", "validate", str(EXAMPLES / "shop-1.0.json"), "--json"))
+    same_bytes = envelope(run("spec", "validate", str(copy), "--json"))
+    assert same_bytes["execution_id"] == original["execution_id"]
+    copy.write_bytes(copy.read_bytes() + b"\n")
+    changed = envelope(run("spec", "validate", str(copy), "--json"))
+    assert changed["execution_id"] != original["execution_id"]
+
+
 @pytest.mark.parametrize("version", ["1.0", "1.1"])
 def test_schema_prints_the_committed_schema(version: str) -> None:
     result = run("spec", "schema", "--version", version)

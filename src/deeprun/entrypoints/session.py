@@ -34,15 +34,16 @@ class Session:
         self.command = command
         self.json_output = json_output
         self.execution_id = execution_id
+        self.identity_seed = b""  # what a derived execution id hashes: the input, once read
         self.started = time.perf_counter()
         self.out = Console(highlight=False, soft_wrap=True)
         self.err = Console(stderr=True, highlight=False, soft_wrap=True)
 
     def read(self, source: str) -> bytes:
-        self._identify(source.encode())
+        self.identity_seed = source.encode()
         data = read_source(source)
-        self.execution_id = self.execution_id or derive_execution_id(self.command, data)
-        structlog.contextvars.bind_contextvars(execution_id=self.execution_id)
+        self.identity_seed = data
+        structlog.contextvars.bind_contextvars(execution_id=self._id())
         log.info("input.read", source=source, bytes=len(data))
         return data
 
@@ -67,14 +68,10 @@ class Session:
             show(self.out if envelope.error is None else self.err)
         raise typer.Exit(0 if envelope.error is None else 1)
 
-    def _identify(self, data: bytes) -> None:
-        if self.execution_id is None:
-            self.execution_id = derive_execution_id(self.command, data)
-        structlog.contextvars.bind_contextvars(execution_id=self.execution_id)
-
     def _id(self) -> str:
-        self._identify(b"")
-        assert self.execution_id is not None
+        """The supplied id, or one derived once from the command and what it read."""
+        if self.execution_id is None:
+            self.execution_id = derive_execution_id(self.command, self.identity_seed)
         return self.execution_id
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import JsonValue, ValidationError
 
+from deeprun.contracts.errors import InternalError
 from deeprun.contracts.problems import Problem
 from deeprun.contracts.spec_ir import SPEC_MODELS, Spec11
 from deeprun.logic.naming import entity_name
@@ -64,8 +65,10 @@ def review(document: JsonValue) -> ReviewOutcome:
     if ctx is not None:
         for rule in RULES:
             problems.extend(rule(ctx))
-    if problems or ctx is None or not isinstance(document, dict):
+    if problems:
         return ReviewOutcome(shape.version, _ordered(problems), None)
+    if ctx is None or not isinstance(document, dict):  # a sound shape always has a context
+        raise InternalError("review found no problem but could not build its context")
     spec = SPEC_MODELS[shape.version].model_validate(document)
     return ReviewOutcome(shape.version, (), normalize(spec, ctx))
 
