@@ -134,3 +134,11 @@ def test_an_unknown_spec_version_is_reported_with_the_other_problems() -> None:
         ("SPEC_SCHEMA", "/spec_version"),
         ("SPEC_UNKNOWN_KEY", "/entities/0/colour"),
     }
+
+
+def test_a_default_table_that_would_be_reserved_gets_a_suffix() -> None:
+    document = base_11()
+    document["entities"][0]["name"] = "A"
+    document["entities"][1]["relations"][0]["target"] = "A"
+    ir: Any = review(document).canonical
+    assert ir["entities"][0]["table_name"] == "as_table"

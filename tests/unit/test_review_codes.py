@@ -104,6 +104,11 @@ FIRES: list[tuple[ProblemCode, Mutation, str]] = [
     (ProblemCode.RESERVED_NAME, lambda d: d.update(project_name="fastapi"), "/project_name"),
     (
         ProblemCode.RESERVED_NAME,
+        lambda d: folder(d).update(table_name="as"),
+        "/entities/0/table_name",
+    ),
+    (
+        ProblemCode.RESERVED_NAME,
         lambda d: note(d).update(
             timestamps=True, fields=[*note(d)["fields"], {"name": "created_at", "type": "datetime"}]
         ),
@@ -260,6 +265,10 @@ NEAR_MISSES: list[tuple[str, Mutation]] = [
     ),
     ("a similar entity name", lambda d: d["entities"].append({**folder(d), "name": "FolderItem"})),
     ("an explicit distinct table", lambda d: folder(d).update(table_name="note_folders")),
+    (
+        "a name whose default table would be reserved",
+        lambda d: (folder(d).update(name="A"), relation(d).update(target="A")),
+    ),
     (
         "a similar field name",
         lambda d: folder(d)["fields"].append({"name": "subtitle", "type": "string"}),

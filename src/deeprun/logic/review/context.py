@@ -13,6 +13,7 @@ from typing import Final
 from deeprun.contracts.spec_ir import Entity11, Field11, Relation, Spec11
 from deeprun.logic.naming import default_table_name, entity_name, to_snake
 from deeprun.logic.review.pointers import pointer
+from deeprun.logic.review.reserved import POSTGRES_RESERVED
 
 PUBLIC: Final = "public"
 AUTHENTICATED: Final = "authenticated"
@@ -117,7 +118,7 @@ def _entity_view(model: Entity11, index: int, auth_enabled: bool) -> EntityView:
     if model.table_name is not None:
         table = to_snake(model.table_name)
     else:
-        table = default_table_name(name) if name else None
+        table = _derived_table(name) if name else None
     return EntityView(
         index=index,
         model=model,
@@ -130,3 +131,9 @@ def _entity_view(model: Entity11, index: int, auth_enabled: bool) -> EntityView:
         ),
         is_account=auth_enabled and name == ACCOUNT_ENTITY,
     )
+
+
+def _derived_table(entity: str) -> str | None:
+    """The default table; one that would be a reserved word (``A`` → ``as``) gets a suffix."""
+    table = default_table_name(entity)
+    return f"{table}_table" if table in POSTGRES_RESERVED else table
