@@ -50,11 +50,7 @@ def spec_validate(
     """Review a spec and report every problem at once."""
     with session("spec.validate", json_output, execution_id) as run:
         result = specs.validate(run.read(source))
-        payload = {
-            "spec_version": result.version,
-            "spec_hash": result.spec_hash,
-            "problems": [p.to_dict() for p in result.problems],
-        }
+        payload = {**result.summary(), "problems": [p.to_dict() for p in result.problems]}
         if result.spec_hash is None:
             run.fail(SpecInvalidError(result.problems), payload)
         spec_hash = result.spec_hash
@@ -68,11 +64,7 @@ def spec_normalize(
     """Print the canonical IR of a valid spec (sorted keys, defaults explicit)."""
     with session("spec.normalize", json_output, execution_id) as run:
         result = specs.normalize(run.read(source))
-        payload = {
-            "spec_version": result.version,
-            "spec_hash": result.spec_hash,
-            "spec": result.canonical,
-        }
+        payload = {**result.summary(), "spec": result.canonical}
         run.succeed(payload, lambda out: out.out(canonical_json(result.canonical), end="\n"))
 
 
@@ -101,7 +93,7 @@ def compile_spec(
         result = specs.normalize(run.read(source))
         run.fail(
             NotBuiltError("the spec is valid, but writing the project is not built yet"),
-            {"spec_version": result.version, "spec_hash": result.spec_hash, "output": str(output)},
+            {**result.summary(), "output": str(output)},
         )
 
 

@@ -23,6 +23,10 @@ class Validation:
     canonical: dict[str, Any] | None
     spec_hash: str | None
 
+    def summary(self) -> dict[str, object]:
+        """What every spec-reading command reports about its spec."""
+        return {"spec_version": self.version, "spec_hash": self.spec_hash}
+
 
 def validate(data: bytes) -> Validation:
     """Review raw bytes; raises InputError when they are not a readable JSON document."""

@@ -15,7 +15,7 @@ from pydantic import JsonValue, ValidationError
 
 from deeprun.contracts.errors import InternalError
 from deeprun.contracts.problems import Problem
-from deeprun.contracts.spec_ir import SPEC_MODELS, Spec11
+from deeprun.contracts.spec_ir import Spec11
 from deeprun.logic.naming import entity_name
 from deeprun.logic.review import access, fields, names, references, relations
 from deeprun.logic.review.context import ReviewContext, build_context
@@ -67,10 +67,9 @@ def review(document: JsonValue) -> ReviewOutcome:
             problems.extend(rule(ctx))
     if problems:
         return ReviewOutcome(shape.version, _ordered(problems), None)
-    if ctx is None or not isinstance(document, dict):  # a sound shape always has a context
-        raise InternalError("review found no problem but could not build its context")
-    spec = SPEC_MODELS[shape.version].model_validate(document)
-    return ReviewOutcome(shape.version, (), normalize(spec, ctx))
+    if ctx is None or shape.spec is None:  # a sound shape always has both
+        raise InternalError("review found no problem but has no validated spec")
+    return ReviewOutcome(shape.version, (), normalize(shape.spec, ctx))
 
 
 def _semantic_context(document: JsonValue, shape: ShapeResult) -> ReviewContext | None:

@@ -14,6 +14,11 @@ _MISMATCH = ProblemCode.CONSTRAINT_MISMATCH
 _STRINGS = frozenset({"string", "text"})
 _NUMBERS = frozenset({"integer", "float", "decimal"})
 _PRIMARY_KEY_TYPES = frozenset({"uuid", "integer"})
+_APPLIES_TO = {
+    "min_length": _STRINGS, "max_length": _STRINGS, "pattern": {"string"},
+    "format": {"string"}, "minimum": _NUMBERS, "maximum": _NUMBERS,
+    "precision": {"decimal"}, "scale": {"decimal"}, "values": {"enum"},
+}  # fmt: skip
 
 
 def check_primary_keys(ctx: ReviewContext) -> Iterator[Problem]:
@@ -65,12 +70,7 @@ def check_constraints(ctx: ReviewContext) -> Iterator[Problem]:
 
 def _constraint_mismatches(view: FieldView) -> Iterator[tuple[str, str]]:
     field, kind = view.model, view.model.type
-    only = {
-        "min_length": _STRINGS, "max_length": _STRINGS, "pattern": {"string"},
-        "format": {"string"}, "minimum": _NUMBERS, "maximum": _NUMBERS,
-        "precision": {"decimal"}, "scale": {"decimal"}, "values": {"enum"},
-    }  # fmt: skip
-    for key, types in only.items():
+    for key, types in _APPLIES_TO.items():
         if getattr(field, key) is not None and kind not in types:
             yield key, f"{key} applies to {', '.join(sorted(types))} fields, not {kind}"
     if kind == "enum" and field.values is None:

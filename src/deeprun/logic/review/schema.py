@@ -20,6 +20,7 @@ from deeprun.contracts.spec_ir import (
     MAX_ENTITIES,
     SPEC_MODELS,
     SPEC_VERSIONS,
+    Spec10,
     Spec11,
 )
 from deeprun.logic.review.pointers import is_index, pointer
@@ -32,13 +33,15 @@ class ShapeResult:
     """Problems of the shape pass, and the indices of entities that carry any of them.
 
     ``blocking`` is true when a problem outside ``/entities/<i>`` makes whole-document rules
-    meaningless (a bad ``auth``, a missing ``entities``...).
+    meaningless (a bad ``auth``, a missing ``entities``...). ``spec`` is the validated model when
+    there is no shape problem, so nothing validates the document a second time.
     """
 
     version: str
     problems: tuple[Problem, ...]
     broken_entities: frozenset[int]
     blocking: bool
+    spec: Spec10 | None = None
 
 
 def check_shape(document: JsonValue) -> ShapeResult:
@@ -57,10 +60,12 @@ def check_shape(document: JsonValue) -> ShapeResult:
         message = f"{len(entities)} entities; at most {MAX_ENTITIES} are allowed"
         problems.append(Problem(ProblemCode.LIMIT, "/entities", message))
         return ShapeResult(version, tuple(problems), frozenset(), blocking=True)
-    problems.extend(_validate(document, version))
+    spec, shape_problems = _validate(document, version)
+    problems.extend(shape_problems)
     indices = [_entity_index(p.path) for p in problems]
     broken = frozenset(i for i in indices if i is not None)
-    return ShapeResult(version, tuple(problems), broken, blocking=None in indices)
+    valid = spec if not problems else None
+    return ShapeResult(version, tuple(problems), broken, blocking=None in indices, spec=valid)
 
 
 def _version_problem(declared: object, present: bool) -> Problem:
@@ -74,20 +79,25 @@ def _version_problem(declared: object, present: bool) -> Problem:
     )
 
 
-def _validate(document: dict[str, Any], version: str) -> Iterator[Problem]:
+def _validate(document: dict[str, Any], version: str) -> tuple[Spec10 | None, list[Problem]]:
     try:
-        SPEC_MODELS[version].model_validate(document)
+        return SPEC_MODELS[version].model_validate(document), []
     except ValidationError as exc:
         errors = exc.errors(include_url=False, include_input=False)
-    else:
-        return
+    return None, list(_problems(document, version, errors))
+
+
+def _problems(
+    document: dict[str, Any], version: str, errors: list[ErrorDetails]
+) -> Iterator[Problem]:
     newer_keys = _keys_known_in_11(document, errors) if version == "1.0" else frozenset()
-    located = [(error, pointer(*_document_path(document, error))) for error in errors]
-    failed_inside = {path for _, path in located}
-    for error, path in located:
-        if error["type"] == "too_short" and any(p.startswith(path + "/") for p in failed_inside):
+    located = [(error, _document_path(document, error)) for error in errors]
+    failed_at = {pointer(*parts) for _, parts in located}
+    for error, parts in located:
+        path = pointer(*parts)
+        if error["type"] == "too_short" and any(p.startswith(path + "/") for p in failed_at):
             continue  # the items themselves failed; "too short" would only repeat that
-        yield _problem(error, _document_path(document, error), version, newer_keys)
+        yield _problem(error, parts, version, newer_keys)
 
 
 def _keys_known_in_11(document: dict[str, Any], errors: list[ErrorDetails]) -> frozenset[str]:
