@@ -7,6 +7,8 @@ contract: once released they are never renamed or reused.
     ├── InputError               ERR_INPUTS        unreadable: missing, binary, too big, not JSON
     ├── SpecInvalidError         ERR_SPEC_INVALID  the document was read but review found problems
     ├── NotBuiltError            ERR_NOT_BUILT     the verb exists but its engine has not landed yet
+    ├── OutputExistsError        ERR_OUTPUT_EXISTS the output holds files deeprun did not write
+    ├── OutputError              ERR_OUTPUT        the output could not be written (nothing was)
     └── InternalError            ERR_INTERNAL      a defect of deeprun: logged with its traceback
 
 Anything else that escapes a command becomes an InternalError, never a traceback on stdout.
@@ -27,6 +29,8 @@ class ErrorCode(StrEnum):
     INPUTS = "ERR_INPUTS"
     SPEC_INVALID = "ERR_SPEC_INVALID"
     NOT_BUILT = "ERR_NOT_BUILT"
+    OUTPUT_EXISTS = "ERR_OUTPUT_EXISTS"
+    OUTPUT = "ERR_OUTPUT"
     INTERNAL = "ERR_INTERNAL"
 
 
@@ -61,6 +65,18 @@ class NotBuiltError(DeeprunError):
     """A verb whose engine is scheduled but not yet part of this release."""
 
     code = ErrorCode.NOT_BUILT
+
+
+class OutputExistsError(DeeprunError):
+    """Writing would overwrite files that deeprun did not generate, or that someone edited."""
+
+    code = ErrorCode.OUTPUT_EXISTS
+
+
+class OutputError(DeeprunError):
+    """The file system refused the output; the folder is left as it was."""
+
+    code = ErrorCode.OUTPUT
 
 
 class InternalError(DeeprunError):

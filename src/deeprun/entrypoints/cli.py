@@ -11,14 +11,15 @@ import typer
 from rich.console import Console
 
 from deeprun.contracts.envelope import Envelope, ErrorInfo
-from deeprun.contracts.errors import InputError, NotBuiltError, SpecInvalidError
+from deeprun.contracts.errors import InputError, SpecInvalidError
 from deeprun.contracts.spec_ir import SPEC_VERSIONS
-from deeprun.entrypoints.render import show_bench, show_valid
+from deeprun.entrypoints.bootstrap import bootstrap
+from deeprun.entrypoints.render import show_bench, show_compiled, show_valid
 from deeprun.entrypoints.session import session
 from deeprun.logic.canonical_json import canonical_json, pretty_json
 from deeprun.logic.identity import execution_id as derive_execution_id
 from deeprun.services import bench_inputs as bench_inputs_service
-from deeprun.services import specs
+from deeprun.services import compiling, specs
 
 app = typer.Typer(
     name="deeprun",
@@ -85,16 +86,28 @@ def spec_schema(
 def compile_spec(
     source: Source,
     output: Annotated[Path, typer.Option("-o", "--output", help="Directory to write.")],
+    zip_path: Annotated[
+        Path | None, typer.Option("--zip", help="Also write the project as this zip file.")
+    ] = None,
     json_output: JsonOutput = False,
     execution_id: ExecutionId = None,
 ) -> None:
     """Compile a spec into a FastAPI + PostgreSQL project (review runs first)."""
     with session("compile", json_output, execution_id) as run:
-        result = specs.normalize(run.read(source))
-        run.fail(
-            NotBuiltError("the spec is valid, but writing the project is not built yet"),
-            {**result.summary(), "output": str(output)},
+        adapters = bootstrap()
+        compiled = compiling.compile_to(
+            run.read(source),
+            output,
+            zip_path,
+            formatter=adapters.formatter,
+            writer=adapters.writer,
         )
+        payload = {
+            **compiled.summary(),
+            "output": str(output),
+            "zip": str(zip_path) if zip_path is not None else None,
+        }
+        run.succeed(payload, lambda out: show_compiled(out, payload))
 
 
 @bench_app.command("inputs")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.console import Console
 from rich.table import Table
 
@@ -27,6 +29,15 @@ def show_problems(console: Console, problems: tuple[Problem, ...]) -> None:
 
 def show_valid(console: Console, source: str, version: str, spec_hash: str) -> None:
     console.print(f"[bold green]✓[/] {source} is a valid spec {version} ({spec_hash})")
+
+
+def show_compiled(console: Console, payload: Mapping[str, object]) -> None:
+    console.print(
+        f"[bold green]✓[/] wrote {payload['files_written']} files to {payload['output']}"
+        + (f" and {payload['zip']}" if payload["zip"] else "")
+    )
+    console.print(f"  tree {payload['tree_hash']}  spec {payload['spec_hash']}")
+    console.print(f"  next: cd {payload['output']} && uv sync && uv run pytest")
 
 
 def show_bench(console: Console, results: list[CaseResult]) -> None:

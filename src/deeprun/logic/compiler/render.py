@@ -1,0 +1,156 @@
+"""Renders the template set for a project view: which template goes to which path, with what."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from deeprun.logic.compiler import pins
+from deeprun.logic.compiler.migration import tables
+from deeprun.logic.compiler.view import ModuleView, ProjectView
+
+Job = tuple[str, str, dict[str, Any]]
+"""An output path, its template and the template's extra context."""
+
+_PROJECT_FILES = (
+    ("pyproject.toml", "pyproject.toml.jinja"),
+    ("requirements.txt", "requirements.txt.jinja"),
+    ("README.md", "README.md.jinja"),
+    (".gitignore", "gitignore.jinja"),
+    (".dockerignore", "dockerignore.jinja"),
+    (".env.example", "env.example.jinja"),
+    ("alembic.ini", "alembic.ini.jinja"),
+    ("Dockerfile", "Dockerfile.jinja"),
+    ("docker-compose.yml", "docker-compose.yml.jinja"),
+    ("migrations/env.py", "migrations/env.py.jinja"),
+    ("migrations/script.py.mako", "migrations/script.py.mako.jinja"),
+    ("migrations/versions/0001_initial.py", "migrations/versions/0001_initial.py.jinja"),
+    ("scripts/seed.py", "scripts/seed.py.jinja"),
+    ("tests/conftest.py", "tests/conftest.py.jinja"),
+    ("tests/support.py", "tests/support.py.jinja"),
+    ("tests/integration/test_health.py", "tests/integration/test_health.py.jinja"),
+    ("tests/integration/test_boot.py", "tests/integration/test_boot.py.jinja"),
+    ("tests/security/test_probes.py", "tests/security/test_probes.py.jinja"),
+)
+_APP_FILES = (
+    "main.py", "server.py", "dependencies.py", "config/settings.py", "config/logging.py",
+    "db/base.py", "db/session.py", "db/errors.py", "errors/base.py", "errors/handlers.py",
+    "errors/responses.py", "common/types.py", "common/schemas.py", "modules/health/wiring.py",
+    "modules/health/repository.py",
+    "middleware/access_log.py", "middleware/security_headers.py", "modules/health/router.py",
+)  # fmt: skip
+_AUTH_FILES = (
+    "security/access.py", "security/passwords.py", "security/tokens.py",
+    "security/dependencies.py", "middleware/rate_limit.py", "accounts/entity.py",
+    "accounts/model.py", "accounts/schemas.py", "accounts/dto.py", "accounts/store.py",
+    "accounts/repository.py", "modules/auth/schemas.py", "modules/auth/dto.py",
+    "modules/auth/service.py", "modules/auth/wiring.py", "modules/auth/router.py",
+)  # fmt: skip
+_ENTITY_FILES = (
+    "entity.py", "model.py", "schemas.py", "dto.py", "repository.py", "service.py",
+    "wiring.py", "router.py",
+)  # fmt: skip
+_ACCOUNT_FILES = ("service.py", "wiring.py", "router.py")
+_PACKAGES = (
+    "app", "app/config", "app/db", "app/errors", "app/common", "app/middleware", "app/modules",
+    "app/modules/health", "scripts", "tests", "tests/integration", "tests/modules",
+    "tests/security",
+)  # fmt: skip
+_AUTH_PACKAGES = ("app/security", "app/accounts", "app/modules/auth")
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("deeprun", "templates/backend"),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # noqa: S701 - the output is source code, not HTML
+    )
+    env.filters["py_str"] = _json_string
+    env.filters["toml_str"] = _json_string
+    return env
+
+
+def render(project: ProjectView) -> dict[str, str]:
+    """Every output path of the project and its text, before formatting."""
+    env = environment()
+    base = _base_context(project)
+    return {
+        path: env.get_template(template).render({**base, **extra})
+        for path, template, extra in _jobs(project)
+    }
+
+
+def _base_context(project: ProjectView) -> dict[str, Any]:
+    auth = project.auth is not None
+    return {
+        "project": project,
+        "auth": project.auth,
+        "runtime_pins": pins.runtime_pins(auth=auth),
+        "dev_pins": pins.DEV,
+        "module_packages": sorted(
+            ["health", *(["auth"] if auth else []), *(m.package for m in _packaged(project))]
+        ),
+        "tables": tables(project),
+        "probe": next((m for m in project.entity_modules if m.crud), None),
+    }
+
+
+def _packaged(project: ProjectView) -> Iterator[ModuleView]:
+    return (m for m in project.modules if m.crud or not m.is_account)
+
+
+def _jobs(project: ProjectView) -> Iterator[Job]:
+    auth = project.auth is not None
+    for path, template in _PROJECT_FILES:
+        yield path, template, {}
+    for path in _APP_FILES + (_AUTH_FILES if auth else ()):
+        yield f"app/{path}", f"app/{path}.jinja", {}
+    for package in _PACKAGES + (_AUTH_PACKAGES if auth else ()):
+        yield f"{package}/__init__.py", "package_init.py.jinja", {}
+    if auth:
+        yield "tests/modules/test_auth.py", "tests/modules/test_auth.py.jinja", {}
+    for module in project.modules:
+        yield from _module_jobs(module, auth=auth)
+
+
+def _module_jobs(module: ModuleView, *, auth: bool) -> Iterator[Job]:
+    if module.is_account and not module.crud:
+        return
+    folder = f"app/modules/{module.package}"
+    context = {"module": module, **_signature_parts(module, auth=auth)}
+    yield f"{folder}/__init__.py", "package_init.py.jinja", {}
+    if module.is_account:
+        for name in _ACCOUNT_FILES:
+            yield f"{folder}/{name}", f"app/modules/_account/{name}.jinja", context
+        test = "tests/modules/test_account.py.jinja"
+    else:
+        for name in _ENTITY_FILES:
+            if module.crud or name not in {"router.py", "wiring.py"}:
+                yield f"{folder}/{name}", f"app/modules/_entity/{name}.jinja", context
+        test = "tests/modules/test_entity.py.jinja"
+    if module.crud:
+        yield f"tests/modules/test_{module.package}.py", test, context
+
+
+def _signature_parts(module: ModuleView, *, auth: bool) -> dict[str, str]:
+    """Snippets that differ between projects with and without authentication."""
+    write = "409" if module.unique_fields else ""
+    return {
+        "actor_param": ", *, actor: Principal | None" if auth else "",
+        "actor_dep": ", actor: ActorDep" if auth else "",
+        "actor_arg": ", actor=actor" if auth else "",
+        "common_statuses": "401, 403, 422" if auth else "422",
+        "write_statuses": write,
+    }
+
+
+def _json_string(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
