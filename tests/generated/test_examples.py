@@ -78,16 +78,16 @@ def test_migrations_round_trip_and_seeding_is_idempotent(
     project: Project, new_database: Callable[[], str]
 ) -> None:
     url = new_database()
-    project.check("alembic", "upgrade", "head", DATABASE_URL=url)
+    project.check("alembic", "upgrade", "head", env={"DATABASE_URL": url})
     assert "No new upgrade operations detected" in project.check(
-        "alembic", "check", DATABASE_URL=url
+        "alembic", "check", env={"DATABASE_URL": url}
     )
-    project.check("alembic", "downgrade", "base", DATABASE_URL=url)
-    project.check("alembic", "upgrade", "head", DATABASE_URL=url)
-    project.check("alembic", "check", DATABASE_URL=url)
+    project.check("alembic", "downgrade", "base", env={"DATABASE_URL": url})
+    project.check("alembic", "upgrade", "head", env={"DATABASE_URL": url})
+    project.check("alembic", "check", env={"DATABASE_URL": url})
     admin = {"FIRST_ADMIN_EMAIL": "root@example.com", "FIRST_ADMIN_PASSWORD": "a-long-password"}
-    first = project.check("python", "-m", "scripts.seed", DATABASE_URL=url, **admin)
-    again = project.check("python", "-m", "scripts.seed", DATABASE_URL=url, **admin)
+    first = project.check("python", "-m", "scripts.seed", env={"DATABASE_URL": url, **admin})
+    again = project.check("python", "-m", "scripts.seed", env={"DATABASE_URL": url, **admin})
     if canonical(project)["auth"]["enabled"]:
         assert '"created": true' in first
         assert '"created": false' in again
@@ -102,7 +102,7 @@ def test_the_generated_tests_pass_on_an_embedded_postgres(project: Project) -> N
 @pytest.fixture(scope="module")
 def server(project: Project, new_database: Callable[[], str]) -> Iterator[str]:
     url = new_database()
-    project.check("alembic", "upgrade", "head", DATABASE_URL=url)
+    project.check("alembic", "upgrade", "head", env={"DATABASE_URL": url})
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -155,7 +155,7 @@ def test_a_crud_flow_over_http_and_401_without_a_token(project: Project, server:
     headers: dict[str, str] = {}
     with httpx.Client(timeout=30) as http:
         if auth:
-            account = {"email": "flow@example.com", "password": "flow-password-1"}
+            account: dict[str, object] = {"email": "flow@example.com", "password": "flow-pass-1"}
             account.update(_sample(_account_fields(spec), 1))
             assert http.post(f"{server}/auth/register", json=account).status_code == 201
             login = http.post(
