@@ -18,7 +18,13 @@ DEEPRUN = [sys.executable, "-m", "deeprun"]
 
 
 def run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    return run_with_env({}, *args, stdin=stdin)
+
+
+def run_with_env(
+    extra: dict[str, str], *args: str, stdin: bytes = b""
+) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **extra}
     env.pop("DEEPRUN_LOG_LEVEL", None)
     return subprocess.run(
         [*DEEPRUN, *args],
@@ -189,3 +195,64 @@ def test_compile_reviews_first_and_refuses_an_invalid_spec(tmp_path: Path) -> No
     result = run("compile", "-", "-o", str(tmp_path / "out"), "--json", stdin=b'{"x": 1}')
     assert envelope(result)["error"]["code"] == "ERR_SPEC_INVALID"
     assert not (tmp_path / "out").exists()
+
+
+def compiled_files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_compile_writes_the_project_and_reports_its_tree_hash(tmp_path: Path) -> None:
+    out = tmp_path / "shop"
+    result = run(
+        "compile",
+        str(EXAMPLES / "shop-1.0.json"),
+        "-o",
+        str(out),
+        "--zip",
+        str(tmp_path / "shop.zip"),
+        "--json",
+    )
+    body = envelope(result)
+    assert result.returncode == 0, result.stderr
+    assert body["status"] == "success"
+    assert body["tree_hash"].startswith("sha256:")
+    assert body["files_written"] == len(compiled_files(out))
+    manifest = json.loads((out / ".deeprun" / "manifest.json").read_bytes())
+    assert manifest["tree_hash"] == body["tree_hash"]
+    assert (tmp_path / "shop.zip").is_file()
+
+
+def test_compiling_twice_anywhere_gives_the_same_bytes(tmp_path: Path) -> None:
+    hashes, trees = set(), []
+    for seed, folder in (("0", tmp_path / "a"), ("1", tmp_path / "nested" / "b")):
+        env_seed = {"PYTHONHASHSEED": seed}
+        result = run_with_env(
+            env_seed,
+            "compile",
+            str(EXAMPLES / "crm-ten-entities-1.0.json"),
+            "-o",
+            str(folder),
+            "--json",
+        )
+        hashes.add(envelope(result)["tree_hash"])
+        trees.append(compiled_files(folder))
+    assert len(hashes) == 1
+    assert trees[0] == trees[1]
+
+
+def test_compile_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
+    (tmp_path / "mine.txt").write_text("keep me")
+    result = run("compile", str(EXAMPLES / "shop-1.0.json"), "-o", str(tmp_path), "--json")
+    assert result.returncode == 1
+    assert envelope(result)["error"]["code"] == "ERR_OUTPUT_EXISTS"
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.txt"]
+
+
+def test_compile_refuses_1_1_features_it_cannot_generate_yet(tmp_path: Path) -> None:
+    result = run("compile", str(EXAMPLES / "blog-1.1.json"), "-o", str(tmp_path / "blog"), "--json")
+    error = envelope(result)["error"]
+    assert error["code"] == "ERR_NOT_BUILT"
+    assert "/entities/1/relations" in error["message"]
+    assert not (tmp_path / "blog").exists()

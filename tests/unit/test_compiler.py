@@ -1,0 +1,122 @@
+"""The compiler's plan: a pure, deterministic mapping from a canonical spec to a file tree."""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+import pytest
+
+from deeprun.contracts.errors import NotBuiltError
+from deeprun.logic.canonical_json import canonical_bytes
+from deeprun.logic.compiler import plan
+from deeprun.logic.compiler.python_names import attribute_name, entity_class_name
+from deeprun.services import specs
+from tests.specs import EXAMPLES, base_11, example
+
+EXAMPLES_10 = sorted(p.name for p in EXAMPLES.glob("*-1.0.json"))
+
+
+def canonical(document: dict[str, Any]) -> dict[str, Any]:
+    result = specs.normalize(canonical_bytes(document))
+    assert result.canonical is not None
+    return result.canonical
+
+
+@pytest.mark.parametrize("name", EXAMPLES_10)
+def test_planning_twice_gives_the_same_tree(name: str) -> None:
+    spec = canonical(example(name))
+    assert plan(spec) == plan(spec)
+    assert list(plan(spec)) == sorted(plan(spec))
+
+
+@pytest.mark.parametrize("name", EXAMPLES_10)
+def test_every_generated_python_file_parses(name: str) -> None:
+    for path, data in plan(canonical(example(name))).items():
+        if path.endswith(".py"):
+            ast.parse(data, filename=path)
+
+
+def test_the_tree_holds_the_contract_layout() -> None:
+    tree = plan(canonical(example("shop-1.0.json")))
+    for path in (
+        "pyproject.toml", "README.md", "Dockerfile", ".dockerignore", "docker-compose.yml",
+        ".env.example", "alembic.ini", "migrations/env.py", "migrations/script.py.mako",
+        "migrations/versions/0001_initial.py", "scripts/seed.py", "app/main.py",
+        "app/server.py", "app/config/settings.py", "app/config/logging.py", "app/db/base.py",
+        "app/db/session.py", "app/errors/base.py", "app/errors/handlers.py",
+        "app/security/passwords.py", "app/security/tokens.py", "app/security/dependencies.py",
+        "app/modules/health/router.py", "app/modules/auth/router.py",
+        "app/modules/product/entity.py", "app/modules/product/model.py",
+        "app/modules/product/schemas.py", "app/modules/product/dto.py",
+        "app/modules/product/repository.py", "app/modules/product/service.py",
+        "app/modules/product/router.py", "tests/conftest.py",
+        "tests/integration/test_health.py", "tests/integration/test_boot.py",
+        "tests/modules/test_product.py", "tests/modules/test_user.py",
+        "tests/security/test_probes.py",
+    ):  # fmt: skip
+        assert path in tree, path
+
+
+def test_auth_off_generates_no_security_code() -> None:
+    tree = plan(canonical(example("todo-noauth-1.0.json")))
+    assert not [path for path in tree if "app/security/" in path or "/auth/" in path]
+    assert b"argon2" not in tree["pyproject.toml"]
+    assert b"jwt" not in tree["app/config/settings.py"].lower()
+
+
+def test_a_changed_spec_changes_the_tree() -> None:
+    document = example("todo-noauth-1.0.json")
+    before = plan(canonical(document))
+    document["entities"][0]["fields"][1]["name"] = "headline"
+    after = plan(canonical(document))
+    assert after["app/modules/task/schemas.py"] != before["app/modules/task/schemas.py"]
+
+
+def test_no_host_data_or_clock_reaches_the_files() -> None:
+    tree = plan(canonical(example("crm-ten-entities-1.0.json")))
+    text = b"".join(tree.values())
+    assert b"/work/" not in text
+    assert b"/root" not in text
+    assert b"2026-" not in text
+
+
+def test_one_point_one_features_without_templates_are_refused_by_pointer() -> None:
+    with pytest.raises(NotBuiltError) as caught:
+        plan(canonical(example("blog-1.1.json")))
+    assert "/entities/1/relations" in caught.value.message
+    assert "/entities/0/timestamps" in caught.value.message
+
+
+def test_a_one_point_one_spec_with_supported_keys_compiles() -> None:
+    document = example("shop-1.0.json")
+    document["spec_version"] = "1.1"
+    document["auth"].update({"roles": ["admin", "staff", "user"], "registration": "admin_only"})
+    document["entities"][1]["permissions"] = {"delete": ["staff"]}
+    tree = plan(canonical(document))
+    service = tree["app/modules/product/service.py"].decode()
+    assert re.search(r'"delete": frozenset\(\{\s*"staff",\s*\}\)', service)
+    assert "REGISTRATION_OPEN: Final = False" in tree["app/modules/auth/service.py"].decode()
+
+
+def test_the_base_1_1_spec_is_refused_for_its_relations() -> None:
+    with pytest.raises(NotBuiltError, match="relations"):
+        plan(canonical(base_11()))
+
+
+@pytest.mark.parametrize(
+    ("name", "attribute"),
+    [("metadata", "metadata_"), ("model_config", "model_config_"), ("type", "type_"),
+     ("json", "json_"), ("title", "title"), ("id", "id"), ("query", "query")],
+)  # fmt: skip
+def test_names_that_shadow_framework_attributes_get_an_underscore(
+    name: str, attribute: str
+) -> None:
+    assert attribute_name(name) == attribute
+
+
+def test_entity_classes_that_meet_imported_names_get_a_suffix() -> None:
+    assert entity_class_name("Query") == "QueryEntity"
+    assert entity_class_name("Field") == "FieldEntity"
+    assert entity_class_name("Product") == "Product"
