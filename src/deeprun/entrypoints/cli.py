@@ -14,10 +14,11 @@ from deeprun.contracts.envelope import Envelope, ErrorInfo
 from deeprun.contracts.errors import InputError, SpecInvalidError
 from deeprun.contracts.spec_ir import SPEC_VERSIONS
 from deeprun.entrypoints.bootstrap import bootstrap
-from deeprun.entrypoints.render import show_bench, show_compiled, show_valid
+from deeprun.entrypoints.render import show_bench, show_compile_bench, show_compiled, show_valid
 from deeprun.entrypoints.session import session
 from deeprun.logic.canonical_json import canonical_json, pretty_json
 from deeprun.logic.identity import execution_id as derive_execution_id
+from deeprun.services import bench_compile as bench_compile_service
 from deeprun.services import bench_inputs as bench_inputs_service
 from deeprun.services import compiling, specs
 
@@ -35,6 +36,7 @@ app.add_typer(spec_app, name="spec")
 bench_app = typer.Typer(help="Benchmarks whose figures go into notes.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
 
+EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "examples"
 Source = Annotated[str, typer.Argument(help="A spec file, or - for standard input.")]
 JsonOutput = Annotated[
     bool, typer.Option("--json", help="Print one JSON envelope on stdout; logs go to stderr.")
@@ -121,6 +123,21 @@ def bench_inputs(
         results = bench_inputs_service.run(time.perf_counter, repeat)
         payload = {"cases": [r.to_dict() for r in results], "repeat": repeat}
         run.succeed(payload, lambda out: show_bench(out, results))
+
+
+@bench_app.command("compile")
+def bench_compile(
+    repeat: Annotated[int, typer.Option(min=1, max=100, help="Runs per case.")] = 5,
+    json_output: JsonOutput = False,
+    execution_id: ExecutionId = None,
+) -> None:
+    """Compile time by stage for 1, 10 and 50 entities and the ten-entity example."""
+    with session("bench.compile", json_output, execution_id) as run:
+        example = EXAMPLES_DIR / "crm-ten-entities-1.0.json"
+        extra = {"crm example": example.read_bytes()} if example.is_file() else {}
+        results = bench_compile_service.run(bootstrap().formatter, time.perf_counter, repeat, extra)
+        payload = {"cases": [r.to_dict() for r in results], "repeat": repeat}
+        run.succeed(payload, lambda out: show_compile_bench(out, results))
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from deeprun.contracts.errors import DeeprunError, SpecInvalidError
 from deeprun.contracts.problems import Problem
+from deeprun.services.bench_compile import CompileTiming
 from deeprun.services.bench_inputs import CaseResult
 
 
@@ -38,6 +39,26 @@ def show_compiled(console: Console, payload: Mapping[str, object]) -> None:
     )
     console.print(f"  tree {payload['tree_hash']}  spec {payload['spec_hash']}")
     console.print(f"  next: cd {payload['output']} && uv sync && uv run pytest")
+
+
+def show_compile_bench(console: Console, results: list[CompileTiming]) -> None:
+    table = Table(show_edge=False, header_style="bold")
+    columns = (
+        "case",
+        "entities",
+        "files",
+        "review ms",
+        "plan ms",
+        "format ms",
+        "seal ms",
+        "total ms",
+    )
+    for column in columns:
+        table.add_column(column, justify="left" if column == "case" else "right")
+    for r in results:
+        figures = (r.review_ms, r.plan_ms, r.format_ms, r.seal_ms, r.total_ms)
+        table.add_row(r.name, str(r.entities), str(r.files), *(f"{f:,.1f}" for f in figures))
+    console.print(table)
 
 
 def show_bench(console: Console, results: list[CaseResult]) -> None:
