@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import statistics
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from deeprun import __version__
 from deeprun.logic.compiler import TEMPLATE_VERSION, plan
@@ -36,16 +36,7 @@ class CompileTiming:
         return round(self.review_ms + self.plan_ms + self.format_ms + self.seal_ms, 2)
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "entities": self.entities,
-            "files": self.files,
-            "review_ms": self.review_ms,
-            "plan_ms": self.plan_ms,
-            "format_ms": self.format_ms,
-            "seal_ms": self.seal_ms,
-            "total_ms": self.total_ms,
-        }
+        return {**asdict(self), "total_ms": self.total_ms}
 
 
 def run(

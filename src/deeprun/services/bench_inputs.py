@@ -10,7 +10,7 @@ import json
 import statistics
 import tracemalloc
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from deeprun.contracts.errors import DeeprunError
 from deeprun.logic.documents import MAX_DOCUMENT_BYTES
@@ -28,13 +28,7 @@ class CaseResult:
     peak_kib: int
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "input_bytes": self.input_bytes,
-            "outcome": self.outcome,
-            "median_ms": self.median_ms,
-            "peak_kib": self.peak_kib,
-        }
+        return asdict(self)
 
 
 def run(clock: Clock, repeat: int = 5) -> list[CaseResult]:
