@@ -11,7 +11,7 @@ import pytest
 from deeprun.contracts.errors import NotBuiltError
 from deeprun.logic.canonical_json import canonical_bytes
 from deeprun.logic.compiler import plan
-from deeprun.logic.compiler.python_names import attribute_name, entity_class_name
+from deeprun.logic.compiler.python_names import attribute_name, entity_class_name, package_name
 from deeprun.services import specs
 from tests.specs import EXAMPLES, base_11, example
 
@@ -120,3 +120,8 @@ def test_entity_classes_that_meet_imported_names_get_a_suffix() -> None:
     assert entity_class_name("Query") == "QueryEntity"
     assert entity_class_name("Field") == "FieldEntity"
     assert entity_class_name("Product") == "Product"
+
+
+def test_an_entity_named_like_a_keyword_gets_an_importable_package() -> None:
+    assert package_name("import") == "import_"
+    assert package_name("imports") == "imports"

@@ -9,6 +9,7 @@ templates import bare.
 
 from __future__ import annotations
 
+import keyword
 from typing import Final
 
 _PYDANTIC: Final = frozenset(
@@ -29,7 +30,8 @@ _BUILTINS: Final = frozenset(
 # Every module (and lowercase name) a generated module imports at module level.
 _MODULE_NAMES: Final = frozenset(
     {"annotations", "dataclasses", "datetime", "dt", "entity", "fastapi", "field", "func",
-     "pydantic", "sa", "types", "typing", "uuid", "mapped_column", "field_validator"}
+     "pydantic", "sa", "types", "typing", "uuid", "mapped_column", "field_validator",
+     "classmethod", "staticmethod", "property"}
 )  # fmt: skip
 CLASHING_ATTRIBUTES: Final = _PYDANTIC | _SQLALCHEMY | _BUILTINS | _MODULE_NAMES
 
@@ -49,6 +51,11 @@ IMPORTED_CLASS_NAMES: Final = frozenset(
 def attribute_name(name: str) -> str:
     """The Python attribute for a spec field or column name."""
     return f"{name}_" if name in CLASHING_ATTRIBUTES else name
+
+
+def package_name(snake: str) -> str:
+    """The module folder of an entity: a keyword (``Import`` -> ``import``) cannot be imported."""
+    return f"{snake}_" if keyword.iskeyword(snake) else snake
 
 
 def entity_class_name(name: str) -> str:

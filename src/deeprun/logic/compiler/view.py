@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from deeprun.contracts.spec_ir import Entity11, Field11, Spec11
-from deeprun.logic.compiler.python_names import attribute_name, entity_class_name
+from deeprun.logic.compiler.python_names import attribute_name, entity_class_name, package_name
 from deeprun.logic.naming import to_snake
 from deeprun.logic.review.literals import DEFAULT_STRING_MAX_LENGTH
 
@@ -232,7 +232,7 @@ def _module_view(entity: Entity11, *, is_account: bool) -> ModuleView:
     return ModuleView(
         name=entity.name,
         cls=entity_class_name(entity.name),
-        package=to_snake(entity.name) or entity.name.lower(),
+        package=package_name(to_snake(entity.name) or entity.name.lower()),
         table=entity.table_name or "",
         fields=tuple(field_view(f) for f in entity.fields),
         crud=entity.crud,
