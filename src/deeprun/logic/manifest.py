@@ -46,6 +46,7 @@ def seal(
     """The tree plus ``.deeprun/spec.json`` and ``.deeprun/manifest.json``."""
     files = {**tree, SPEC_PATH: pretty_json(canonical).encode()}
     hashes = {path: file_hash(data) for path, data in sorted(files.items())}
+    whole = tree_hash(hashes)
     manifest = {
         "format": MANIFEST_FORMAT,
         "generator": {"name": "deeprun", "version": generator_version},
@@ -53,9 +54,9 @@ def seal(
         "spec_version": canonical["spec_version"],
         "spec_hash": sha256_of(canonical),
         "files": hashes,
-        "tree_hash": tree_hash(hashes),
+        "tree_hash": whole,
     }
-    return Sealed({**files, MANIFEST_PATH: pretty_json(manifest).encode()}, tree_hash(hashes))
+    return Sealed({**files, MANIFEST_PATH: pretty_json(manifest).encode()}, whole)
 
 
 def edited_files(existing: Mapping[str, bytes]) -> list[str] | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deeprun import __version__
-from deeprun.contracts.errors import OutputExistsError, SpecInvalidError
+from deeprun.contracts.errors import OutputExistsError
 from deeprun.logic.compiler import TEMPLATE_VERSION, plan
 from deeprun.logic.manifest import MANIFEST_PATH, edited_files, seal
 from deeprun.ports.compiling import Formatter, TreeWriter
@@ -34,17 +34,20 @@ class Compiled:
 
 def build(data: bytes, formatter: Formatter) -> Compiled:
     """The sealed tree for a spec's bytes; raises SpecInvalidError before any template runs."""
-    validation = specs.validate(data)
-    if validation.canonical is None or validation.spec_hash is None:
-        raise SpecInvalidError(validation.problems)
+    validation = specs.normalize(data)
+    canonical = validation.canonical or {}  # normalize raised SpecInvalidError otherwise
     sealed = seal(
-        formatter.format(plan(validation.canonical)),
-        validation.canonical,
+        formatter.format(plan(canonical)),
+        canonical,
         generator_version=__version__,
         template_version=TEMPLATE_VERSION,
     )
     return Compiled(
-        validation.version, validation.spec_hash, sealed.tree_hash, len(sealed.tree), sealed.tree
+        validation.version,
+        str(validation.spec_hash),
+        sealed.tree_hash,
+        len(sealed.tree),
+        sealed.tree,
     )
 
 

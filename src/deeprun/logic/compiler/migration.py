@@ -32,12 +32,7 @@ def tables(project: ProjectView) -> tuple[TableView, ...]:
 
 
 def _column(field: FieldView) -> str:
-    args = [_quote(field.name), field.ddl_type]
-    if field.primary_key and field.kind == "integer":
-        args.append("sa.Identity()")
-    elif field.primary_key:
-        args.append(f"server_default={UUID_DEFAULT}")
-    args.append(f"nullable={field.nullable}")
+    args = [_quote(field.name), field.ddl_type, *field.key_default, f"nullable={field.nullable}"]
     return f"sa.Column({', '.join(args)})"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -11,7 +10,7 @@ import jinja2
 
 from deeprun.logic.compiler import pins
 from deeprun.logic.compiler.migration import tables
-from deeprun.logic.compiler.view import ModuleView, ProjectView
+from deeprun.logic.compiler.view import ModuleView, ProjectView, py_str
 
 Job = tuple[str, str, dict[str, Any]]
 """An output path, its template and the template's extra context."""
@@ -73,8 +72,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,  # noqa: S701 - the output is source code, not HTML
     )
-    env.filters["py_str"] = _json_string
-    env.filters["toml_str"] = _json_string
+    env.filters["py_str"] = py_str
+    env.filters["toml_str"] = py_str
     return env
 
 
@@ -96,15 +95,15 @@ def _base_context(project: ProjectView) -> dict[str, Any]:
         "runtime_pins": pins.runtime_pins(auth=auth),
         "dev_pins": pins.DEV,
         "module_packages": sorted(
-            ["health", *(["auth"] if auth else []), *(m.package for m in _packaged(project))]
+            [
+                "health",
+                *(["auth"] if auth else []),
+                *(m.package for m in project.modules if m.has_package),
+            ]
         ),
         "tables": tables(project),
         "probe": next((m for m in project.entity_modules if m.crud), None),
     }
-
-
-def _packaged(project: ProjectView) -> Iterator[ModuleView]:
-    return (m for m in project.modules if m.crud or not m.is_account)
 
 
 def _jobs(project: ProjectView) -> Iterator[Job]:
@@ -122,7 +121,7 @@ def _jobs(project: ProjectView) -> Iterator[Job]:
 
 
 def _module_jobs(module: ModuleView, *, auth: bool) -> Iterator[Job]:
-    if module.is_account and not module.crud:
+    if not module.has_package:
         return
     folder = f"app/modules/{module.package}"
     context = {"module": module, **_signature_parts(module, auth=auth)}
@@ -150,7 +149,3 @@ def _signature_parts(module: ModuleView, *, auth: bool) -> dict[str, str]:
         "common_statuses": "401, 403, 422" if auth else "422",
         "write_statuses": write,
     }
-
-
-def _json_string(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)

@@ -6,6 +6,7 @@ a safe attribute name, which principals may call an operation) is decided in thi
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Final
 
@@ -15,7 +16,6 @@ from deeprun.logic.naming import to_snake
 from deeprun.logic.review.literals import DEFAULT_STRING_MAX_LENGTH
 
 ACCOUNT_ENTITY: Final = "User"
-BIGINT_MAX: Final = 2**63 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +78,9 @@ class FieldView:
 
     @property
     def _field_args(self) -> str:
-        args = [f"alias={_py_str(self.name)}"] if self.aliased else []
+        args = [f"alias={py_str(self.name)}"] if self.aliased else []
         if self.description:
-            args.append(f"description={_py_str(self.description)}")
+            args.append(f"description={py_str(self.description)}")
         return ", ".join(args)
 
     @property
@@ -102,13 +102,18 @@ class FieldView:
         return f"{self.attr}: {self.public_type}" + (f" = Field({args})" if args else "")
 
     @property
+    def key_default(self) -> tuple[str, ...]:
+        """How the database fills a primary key: an identity column, or a random uuid."""
+        if not self.primary_key:
+            return ()
+        return ("sa.Identity()",) if self.kind == "integer" else (f"server_default={UUID_DEFAULT}",)
+
+    @property
     def column_args(self) -> str:
-        args = [_py_str(self.name)] if self.aliased else []
-        args.append(self.ddl_type)
-        if self.primary_key and self.kind == "integer":
-            args.extend(["sa.Identity()", "primary_key=True"])
-        elif self.primary_key:
-            args.extend(["primary_key=True", f"server_default={UUID_DEFAULT}"])
+        args = [py_str(self.name)] if self.aliased else []
+        args.extend([self.ddl_type, *self.key_default])
+        if self.primary_key:
+            args.append("primary_key=True")
         args.append(f"nullable={self.nullable}")
         if self.unique and not self.primary_key:
             args.append("unique=True")
@@ -133,6 +138,11 @@ class ModuleView:
     is_account: bool
     permissions: dict[str, tuple[str, ...]]
     max_page_size: int
+
+    @property
+    def has_package(self) -> bool:
+        """The account entity has a module only for its CRUD routes; others always have one."""
+        return self.crud or not self.is_account
 
     @property
     def pk(self) -> FieldView:
@@ -184,15 +194,11 @@ class ProjectView:
     def entity_modules(self) -> tuple[ModuleView, ...]:
         return tuple(m for m in self.modules if not m.is_account)
 
-    @property
-    def account_module(self) -> ModuleView | None:
-        return next((m for m in self.modules if m.is_account), None)
-
 
 def field_view(field: Field11) -> FieldView:
     info = _TYPES[field.type]
     length = field.max_length or DEFAULT_STRING_MAX_LENGTH
-    fmt = {"n": length, "m": length + 1, "q": _py_str(field.name)}
+    fmt = {"n": length, "m": length + 1, "q": py_str(field.name)}
     return FieldView(
         name=field.name,
         attr=attribute_name(field.name),
@@ -269,5 +275,6 @@ def _sample(field: Field11, sample: str) -> str:
     return "None" if field.type == "boolean" and field.unique and field.nullable else sample
 
 
-def _py_str(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def py_str(value: str) -> str:
+    """A string literal valid in Python and TOML alike (JSON escapes, so newlines are safe)."""
+    return json.dumps(value, ensure_ascii=False)
