@@ -251,8 +251,15 @@ def test_compile_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
 
 
 def test_compile_refuses_1_1_features_it_cannot_generate_yet(tmp_path: Path) -> None:
-    result = run("compile", str(EXAMPLES / "blog-1.1.json"), "-o", str(tmp_path / "blog"), "--json")
+    document = base_11()
+    document["entities"].append(
+        {"name": "User", "fields": [{"name": "id", "type": "uuid", "primary_key": True}],
+         "timestamps": True}
+    )  # fmt: skip
+    source = tmp_path / "spec.json"
+    source.write_text(json.dumps(document))
+    result = run("compile", str(source), "-o", str(tmp_path / "out"), "--json")
     error = envelope(result)["error"]
     assert error["code"] == "ERR_NOT_BUILT"
-    assert "/entities/1/relations" in error["message"]
-    assert not (tmp_path / "blog").exists()
+    assert "/entities/2/timestamps" in error["message"]
+    assert not (tmp_path / "out").exists()

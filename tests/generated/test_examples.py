@@ -22,11 +22,13 @@ import httpx
 import pytest
 
 from deeprun.services import specs
+from tests.generated.fuzzing import fuzz
 from tests.generated.harness import Project
 from tests.specs import EXAMPLES, ROOT
 
-COMPILABLE = sorted(p.name for p in EXAMPLES.glob("*-1.0.json"))
+COMPILABLE = sorted(p.name for p in EXAMPLES.glob("*-1.*.json"))
 SECRET = "generated-suite-" + "s" * 32
+ADMIN = {"FIRST_ADMIN_EMAIL": "root@example.com", "FIRST_ADMIN_PASSWORD": "a-long-password"}
 
 
 @pytest.fixture(scope="module", params=COMPILABLE)
@@ -85,12 +87,15 @@ def test_migrations_round_trip_and_seeding_is_idempotent(
     project.check("alembic", "downgrade", "base", env={"DATABASE_URL": url})
     project.check("alembic", "upgrade", "head", env={"DATABASE_URL": url})
     project.check("alembic", "check", env={"DATABASE_URL": url})
-    admin = {"FIRST_ADMIN_EMAIL": "root@example.com", "FIRST_ADMIN_PASSWORD": "a-long-password"}
-    first = project.check("python", "-m", "scripts.seed", env={"DATABASE_URL": url, **admin})
-    again = project.check("python", "-m", "scripts.seed", env={"DATABASE_URL": url, **admin})
+    first = project.check("python", "-m", "scripts.seed", env={"DATABASE_URL": url, **ADMIN})
+    again = project.check("python", "-m", "scripts.seed", env={"DATABASE_URL": url, **ADMIN})
     if canonical(project)["auth"]["enabled"]:
         assert '"created": true' in first
         assert '"created": false' in again
+    seeded = [e for e in canonical(project)["entities"] if e.get("seed")]
+    for entity in seeded:
+        assert f'"table": "{entity["table_name"]}", "created": {len(entity["seed"])}' in first
+        assert f'"table": "{entity["table_name"]}", "created": 0' in again
 
 
 def test_the_generated_tests_pass_on_an_embedded_postgres(project: Project) -> None:
@@ -103,10 +108,17 @@ def test_the_generated_tests_pass_on_an_embedded_postgres(project: Project) -> N
 def server(project: Project, new_database: Callable[[], str]) -> Iterator[str]:
     url = new_database()
     project.check("alembic", "upgrade", "head", env={"DATABASE_URL": url})
+    project.check("python", "-m", "scripts.seed", env={"DATABASE_URL": url, **ADMIN})
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = project.env(DATABASE_URL=url, JWT_SECRET=SECRET, HOST="127.0.0.1", PORT=str(port))
+    env = project.env(
+        DATABASE_URL=url,
+        JWT_SECRET=SECRET,
+        HOST="127.0.0.1",
+        PORT=str(port),
+        LOGIN_RATE_LIMIT="1000/minute",
+    )
     process = subprocess.Popen(
         [str(project.venv / "bin" / "python"), "-m", "app.server"],
         cwd=project.path,
@@ -150,25 +162,20 @@ def test_the_server_boots_with_health_and_docs(server: str) -> None:
 def test_a_crud_flow_over_http_and_401_without_a_token(project: Project, server: str) -> None:
     spec = canonical(project)
     auth = spec["auth"]["enabled"]
-    entity = next(e for e in spec["entities"] if e["crud"] and not (auth and e["name"] == "User"))
-    url = f"{server}/{entity['table_name']}"
-    headers: dict[str, str] = {}
+    entity = next((e for e in spec["entities"] if _flows(e, spec)), None)
     with httpx.Client(timeout=30) as http:
-        if auth:
-            account: dict[str, object] = {"email": "flow@example.com", "password": "flow-pass-1"}
-            account.update(_sample(_account_fields(spec), 1))
-            assert http.post(f"{server}/auth/register", json=account).status_code == 201
-            login = http.post(
-                f"{server}/auth/login", json={k: account[k] for k in ("email", "password")}
-            )
-            assert login.status_code == 200, login.text
-            headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-        fields = [f for f in entity["fields"] if not f["primary_key"]]
+        headers = _user_headers(http, server, spec) if auth else {}
+        if entity is None:  # every entity needs a role, a related row or a constrained value
+            assert http.get(f"{server}/auth/me", headers=headers).status_code == 200
+            assert http.get(f"{server}/auth/me").status_code == 401
+            return
+        url = f"{server}/{entity['table_name']}"
+        fields = _required(entity)
         created = http.post(url, json=_sample(fields, 1), headers=headers)
         assert created.status_code == 201, created.text
         pk = next(f["name"] for f in entity["fields"] if f["primary_key"])
         item = f"{url}/{created.json()[pk]}"
-        listed = http.get(url, headers=headers).json()
+        listed = http.get(url, params={"limit": 100}, headers=headers).json()
         assert listed["total"] >= 1
         assert created.json() in listed["items"]
         assert http.get(item, headers=headers).json() == created.json()
@@ -183,39 +190,108 @@ def test_a_crud_flow_over_http_and_401_without_a_token(project: Project, server:
         assert http.get(item, headers=headers).status_code == 404
 
 
+def test_the_fuzzer_finds_no_server_error(
+    project: Project, server: str, record_property: Callable[[str, object], None]
+) -> None:
+    """Schemathesis against the booted app, as an admin so that every route is reachable."""
+    headers: dict[str, str] = {}
+    if canonical(project)["auth"]["enabled"]:
+        with httpx.Client(timeout=30) as http:
+            headers = _login(
+                http, server, ADMIN["FIRST_ADMIN_EMAIL"], ADMIN["FIRST_ADMIN_PASSWORD"]
+            )
+    report = fuzz(server, headers, max_examples=25)
+    record_property("fuzz", report.summary())
+    assert report.complete, report.summary()
+    assert report.cases > 0
+    assert report.server_errors == [], report.summary()
+
+
+_SIMPLE = frozenset({"string", "text", "integer", "float", "boolean", "datetime", "uuid", "date"})
+_CONSTRAINTS = ("min_length", "pattern", "format", "minimum", "maximum")
+
+
+def _required(entity: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        f
+        for f in entity["fields"]
+        if not (f["primary_key"] or f["nullable"] or f.get("read_only"))
+        and f.get("default") is None
+    ]
+
+
+def _flows(entity: dict[str, Any], spec: dict[str, Any]) -> bool:
+    """An entity this flow can create by itself: plain required fields, no required relation,
+    every operation open to an ordinary account."""
+    if not entity["crud"] or (spec["auth"]["enabled"] and entity["name"] == "User"):
+        return False
+    if any(r["kind"] != "many_to_many" and not r["nullable"] for r in entity.get("relations", [])):
+        return False
+    plain = all(
+        f["type"] in _SIMPLE and not any(f.get(key) is not None for key in _CONSTRAINTS)
+        for f in _required(entity)
+    )
+    ordinary = {"authenticated", "public", "owner", spec["auth"].get("default_role", "user")}
+    allowed = entity.get("permissions") or {}
+    return plain and all(ordinary & set(allowed.get(op, ["public"])) for op in allowed)
+
+
+def _user_headers(http: httpx.Client, server: str, spec: dict[str, Any]) -> dict[str, str]:
+    """An ordinary account: self-registered, or registered by the admin when that is closed."""
+    admin: dict[str, str] = {}
+    if spec["auth"].get("registration", "open") == "admin_only":
+        admin = _login(http, server, ADMIN["FIRST_ADMIN_EMAIL"], ADMIN["FIRST_ADMIN_PASSWORD"])
+        assert http.post(f"{server}/auth/register", json={}).status_code in {403, 422}
+    account: dict[str, object] = {"email": "flow@example.com", "password": "flow-pass-1"}
+    account.update(_sample(_account_fields(spec), 1))
+    registered = http.post(f"{server}/auth/register", json=account, headers=admin)
+    assert registered.status_code == 201, registered.text
+    return _login(http, server, "flow@example.com", "flow-pass-1")
+
+
+def _login(http: httpx.Client, server: str, email: str, password: str) -> dict[str, str]:
+    login = http.post(f"{server}/auth/login", json={"email": email, "password": password})
+    assert login.status_code == 200, login.text
+    return {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+
 def _account_fields(spec: dict[str, Any]) -> list[dict[str, Any]]:
     user = next((e for e in spec["entities"] if e["name"] == "User"), None)
     if user is None:
         return []
-    return [
-        f
-        for f in user["fields"]
-        if not f["primary_key"] and f["name"] != "email" and not f["nullable"]
-    ]
+    return [f for f in _required(user) if f["name"] != "email"]
 
 
 def _sample(fields: list[dict[str, Any]], n: int) -> dict[str, object]:
     moment = dt.datetime(2025, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=n)
-    values: dict[str, Callable[[str], object]] = {
-        "string": lambda name: f"{name}-{n}",
-        "text": lambda name: f"{name} text {n}",
+    values: dict[str, Callable[[dict[str, Any]], object]] = {
+        "string": lambda f: f"{f['name']}-{n}"[-(f.get("max_length") or 255) :],
+        "text": lambda f: f"{f['name']} text {n}",
         "integer": lambda _: n,
         "float": lambda _: n + 0.25,
         "boolean": lambda _: n % 2 == 0,
         "datetime": lambda _: moment.isoformat(),
+        "date": lambda _: moment.date().isoformat(),
         "uuid": lambda _: f"00000000-0000-4000-8000-{n:012d}",
+        "enum": lambda f: f["values"][0],
+        "decimal": lambda f: str(f.get("minimum") or 1),
     }
-    return {f["name"]: values[f["type"]](f["name"]) for f in fields}
+    return {f["name"]: values[f["type"]](f) for f in fields}
 
 
 def test_the_examples_cover_the_issue() -> None:
-    """The seed example, auth off, two entities with auth, ten entities and awkward names."""
+    """The seed example, auth off, two entities with auth, ten entities, awkward names, and the
+    four 1.1 documents that together use every 1.1 key."""
     assert {
         "shop-1.0.json",
         "todo-noauth-1.0.json",
         "library-auth-1.0.json",
         "crm-ten-entities-1.0.json",
         "awkward-names-1.0.json",
+        "blog-1.1.json",
+        "clinic-1.1.json",
+        "ecommerce-1.1.json",
+        "tracker-1.1.json",
     } <= set(COMPILABLE)
 
 

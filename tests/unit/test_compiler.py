@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 from typing import Any
 
@@ -82,11 +83,36 @@ def test_no_host_data_or_clock_reaches_the_files() -> None:
     assert b"2026-" not in text
 
 
-def test_one_point_one_features_without_templates_are_refused_by_pointer() -> None:
+def account_with_unbuilt_keys() -> dict[str, Any]:
+    """The account entity with keys the auth module does not generate, and a link to it."""
+    document = base_11()
+    document["entities"].append(
+        {
+            "name": "User",
+            "fields": [{"name": "id", "type": "uuid", "primary_key": True}],
+            "timestamps": True,
+            "list": {"sortable": ["created_at"]},
+        }
+    )
+    document["entities"][0]["relations"] = [
+        {"name": "members", "kind": "many_to_many", "target": "User"}
+    ]
+    return document
+
+
+def test_account_keys_without_templates_are_refused_by_pointer() -> None:
     with pytest.raises(NotBuiltError) as caught:
-        plan(canonical(example("blog-1.1.json")))
-    assert "/entities/1/relations" in caught.value.message
-    assert "/entities/0/timestamps" in caught.value.message
+        plan(canonical(account_with_unbuilt_keys()))
+    message = caught.value.message
+    assert "/entities/2/timestamps" in message
+    assert "/entities/2/list/sortable" in message
+    assert "/entities/0/relations/0/target" in message
+
+
+def test_every_1_1_example_compiles() -> None:
+    for path in sorted(EXAMPLES.glob("*-1.1.json")):
+        tree = plan(canonical(json.loads(path.read_text())))
+        assert "migrations/versions/0001_initial.py" in tree, path.name
 
 
 def test_a_one_point_one_spec_with_supported_keys_compiles() -> None:
@@ -100,9 +126,14 @@ def test_a_one_point_one_spec_with_supported_keys_compiles() -> None:
     assert "REGISTRATION_OPEN: Final = False" in tree["app/modules/auth/service.py"].decode()
 
 
-def test_the_base_1_1_spec_is_refused_for_its_relations() -> None:
-    with pytest.raises(NotBuiltError, match="relations"):
-        plan(canonical(base_11()))
+def test_relations_ownership_and_lists_reach_the_generated_code() -> None:
+    tree = plan(canonical(base_11()))
+    model = tree["app/modules/note/model.py"].decode()
+    assert 'sa.ForeignKey("folders.id", ondelete="' in model
+    assert "owner_id" in model
+    migration = tree["migrations/versions/0001_initial.py"].decode()
+    assert "op.create_foreign_key(" in migration
+    assert "op.drop_constraint(" in migration
 
 
 @pytest.mark.parametrize(

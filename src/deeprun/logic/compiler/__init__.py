@@ -10,9 +10,9 @@ from typing import Any, Final
 
 from deeprun.contracts.errors import InternalError, NotBuiltError
 from deeprun.contracts.spec_ir import Spec11
+from deeprun.logic.compiler.project import project_view
 from deeprun.logic.compiler.render import render
 from deeprun.logic.compiler.support import unsupported
-from deeprun.logic.compiler.view import project_view
 from deeprun.logic.review import review
 
 TEMPLATE_VERSION: Final = "fastapi-postgres/2026.11.1"

@@ -9,8 +9,9 @@ from typing import Any
 import jinja2
 
 from deeprun.logic.compiler import pins
-from deeprun.logic.compiler.migration import tables
-from deeprun.logic.compiler.view import ModuleView, ProjectView, py_str
+from deeprun.logic.compiler.migration import migration
+from deeprun.logic.compiler.project import ModuleView, ProjectView
+from deeprun.logic.compiler.view import py_str
 
 Job = tuple[str, str, dict[str, Any]]
 """An output path, its template and the template's extra context."""
@@ -31,6 +32,7 @@ _PROJECT_FILES = (
     ("scripts/seed.py", "scripts/seed.py.jinja"),
     ("tests/conftest.py", "tests/conftest.py.jinja"),
     ("tests/support.py", "tests/support.py.jinja"),
+    ("tests/factories.py", "tests/factories.py.jinja"),
     ("tests/integration/test_health.py", "tests/integration/test_health.py.jinja"),
     ("tests/integration/test_boot.py", "tests/integration/test_boot.py.jinja"),
     ("tests/security/test_probes.py", "tests/security/test_probes.py.jinja"),
@@ -38,7 +40,8 @@ _PROJECT_FILES = (
 _APP_FILES = (
     "main.py", "server.py", "dependencies.py", "config/settings.py", "config/logging.py",
     "db/base.py", "db/session.py", "db/errors.py", "errors/base.py", "errors/handlers.py",
-    "errors/responses.py", "common/types.py", "common/schemas.py", "modules/health/wiring.py",
+    "errors/responses.py", "common/types.py", "common/schemas.py", "common/paths.py",
+    "db/lookups.py", "modules/health/wiring.py",
     "modules/health/repository.py",
     "middleware/access_log.py", "middleware/security_headers.py", "modules/health/router.py",
 )  # fmt: skip
@@ -101,7 +104,7 @@ def _base_context(project: ProjectView) -> dict[str, Any]:
                 *(m.package for m in project.modules if m.has_package),
             ]
         ),
-        "tables": tables(project),
+        "migration": migration(project),
         "probe": next((m for m in project.entity_modules if m.crud), None),
     }
 
@@ -139,13 +142,27 @@ def _module_jobs(module: ModuleView, *, auth: bool) -> Iterator[Job]:
         yield f"tests/modules/test_{module.package}.py", test, context
 
 
-def _signature_parts(module: ModuleView, *, auth: bool) -> dict[str, str]:
-    """Snippets that differ between projects with and without authentication."""
-    write = "409" if module.unique_fields else ""
+def _signature_parts(module: ModuleView, *, auth: bool) -> dict[str, Any]:
+    """Snippets that differ between projects with and without authentication or ownership."""
+    write = "409" if module.unique_fields or module.unique_groups else ""
+    owned = module.owned
+
+    def scope(operation: str) -> str:
+        if not auth:
+            return ""
+        check = f'(actor, PERMISSIONS["{operation}"])'
+        return f"owner = row_scope{check}" if owned else f"authorize{check}"
+
     return {
         "actor_param": ", *, actor: Principal | None" if auth else "",
         "actor_dep": ", actor: ActorDep" if auth else "",
         "actor_arg": ", actor=actor" if auth else "",
+        "owner_param": ", owner: OwnerId | None = None" if owned else "",
+        "owner_only_param": "owner: OwnerId | None = None" if owned else "",
+        "owner_arg": ", owner" if owned else "",
+        "owner_value": "owner" if owned else "",
+        "owner_kwarg": ", owner=owner" if owned else "",
+        "scope": scope,
         "common_statuses": "401, 403, 422" if auth else "422",
         "write_statuses": write,
     }

@@ -1,278 +1,197 @@
 """The flat view-model the templates fill in: every name, type and flag computed here, once.
 
 Templates only print these values; anything that needs a decision (a Python type, a column type,
-a safe attribute name, which principals may call an operation) is decided in this module.
+a safe attribute name, which principals may call an operation) is decided in this package.
+Every column of a table is a ``ColumnView``: declared fields, relation keys (``<name>_id``) and
+the columns the backend manages itself (``owner_id``, ``created_at``, ``updated_at``) alike.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal
 
-from deeprun.contracts.spec_ir import Entity11, Field11, Spec11
-from deeprun.logic.compiler.python_names import attribute_name, entity_class_name, package_name
-from deeprun.logic.naming import to_snake
-from deeprun.logic.review.literals import DEFAULT_STRING_MAX_LENGTH
+from deeprun.contracts.spec_ir import Field11
+from deeprun.logic.compiler import field_types, samples
+from deeprun.logic.compiler.python_names import attribute_name
 
 ACCOUNT_ENTITY: Final = "User"
+Role = Literal["field", "relation", "managed"]
 
-
-@dataclass(frozen=True, slots=True)
-class TypeInfo:
-    """How one spec type appears in Python, SQLAlchemy, the migration and the tests."""
-
-    python: str
-    ddl: str
-    sample: str
-    invalid: str
-
-
-_TYPES: Final[dict[str, TypeInfo]] = {
-    "string": TypeInfo("str", "sa.String(length={n})", "text_value({q}, n, {n})", '"x" * {m}'),
-    "text": TypeInfo("str", "sa.Text()", "text_value({q}, n, 10_000)", '"nul \\x00"'),
-    "integer": TypeInfo("int", "sa.BigInteger()", "n", "2**63"),
-    "float": TypeInfo("float", "sa.Double()", "n + 0.5", '"not-a-number"'),
-    "boolean": TypeInfo("bool", "sa.Boolean()", "n % 2 == 0", '"maybe"'),
-    "datetime": TypeInfo("dt.datetime", "sa.DateTime(timezone=True)", "moment(n)",
-                         '"2024-01-01T00:00:00"'),
-    "uuid": TypeInfo("uuid.UUID", "sa.Uuid()", "uuid_value()", '"not-a-uuid"'),
+_PLACEHOLDERS: Final = {
+    "string": '""', "text": '""', "integer": "0", "float": "0.0", "boolean": "False",
+    "datetime": "dt.datetime(1970, 1, 1, tzinfo=dt.UTC)", "date": "dt.date(1970, 1, 1)",
+    "uuid": "uuid.uuid4()", "decimal": 'Decimal("0")', "json": "{}",
 }  # fmt: skip
-UUID_DEFAULT: Final = 'sa.text("gen_random_uuid()")'
-_PLACEHOLDERS: Final = {"string": '""', "text": '""', "integer": "0", "float": "0.0",
-                        "boolean": "False", "datetime": "dt.datetime(1970, 1, 1, tzinfo=dt.UTC)",
-                        "uuid": "uuid.uuid4()"}  # fmt: skip
-_INPUT_TYPES: Final = {"string": "SafeStr", "text": "SafeStr", "integer": "BigInt",
-                       "float": "FiniteFloat", "datetime": "AwareDatetime"}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
-class FieldView:
+class ColumnView:
     name: str
     attr: str
     kind: str
+    role: Role
     primary_key: bool
     nullable: bool
     unique: bool
     python_type: str
     input_type: str
-    input_constraints: str
     ddl_type: str
     sample: str
-    invalid: str
-    description: str
+    invalid: str | None
+    description: str = ""
+    read_only: bool = False
+    write_only: bool = False
+    default: str | None = None
+    server_default: str | None = None
+    foreign_key: str | None = None
+    foreign_key_name: str = ""
+    on_delete: str | None = None
+    checks: tuple[tuple[str, str], ...] = ()
+    placeholder_value: str | None = None
+    default_json: str | None = None
+    """The declared default as the JSON a response carries, as a Python literal."""
+    references: str = ""
+    """For a relation key: the package of the target module (``account`` for the account)."""
+    references_key: str = ""
 
     @property
     def aliased(self) -> bool:
         return self.attr != self.name
 
     @property
+    def accepted(self) -> bool:
+        """Part of request bodies: not the key, not server-set."""
+        return not (self.primary_key or self.read_only or self.role == "managed")
+
+    @property
+    def returned(self) -> bool:
+        return not self.write_only
+
+    @property
+    def required(self) -> bool:
+        return self.accepted and not self.nullable and self.default is None
+
+    @property
     def public_type(self) -> str:
         return f"{self.python_type} | None" if self.nullable else self.python_type
 
-    @property
-    def _annotation(self) -> str:
-        if not self.input_constraints:
-            return self.input_type
-        return f"Annotated[{self.input_type}, Field({self.input_constraints})]"
-
-    @property
-    def _field_args(self) -> str:
-        args = [f"alias={py_str(self.name)}"] if self.aliased else []
+    def _field_args(self, default: str | None = None) -> str:
+        args = [default] if default is not None else []
+        if self.aliased:
+            args.append(f"alias={py_str(self.name)}")
         if self.description:
             args.append(f"description={py_str(self.description)}")
         return ", ".join(args)
 
+    def _declaration(self, annotation: str, default: str | None) -> str:
+        args = self._field_args(default)
+        if not args:
+            return f"{self.attr}: {annotation}"
+        if default is not None and args == default:
+            return f"{self.attr}: {annotation} = {default}"
+        return f"{self.attr}: {annotation} = Field({args})"
+
     @property
     def create_declaration(self) -> str:
-        if self.nullable:
+        if self.nullable and self.default is None:
             return self.update_declaration
-        args = self._field_args
-        return f"{self.attr}: {self._annotation}" + (f" = Field({args})" if args else "")
+        annotation = f"{self.input_type} | None" if self.nullable else self.input_type
+        return self._declaration(annotation, self.default)
 
     @property
     def update_declaration(self) -> str:
-        args = self._field_args
-        default = f"Field(None, {args})" if args else "None"
-        return f"{self.attr}: {self._annotation} | None = {default}"
+        return self._declaration(f"{self.input_type} | None", "None")
 
     @property
     def public_declaration(self) -> str:
-        args = self._field_args
-        return f"{self.attr}: {self.public_type}" + (f" = Field({args})" if args else "")
+        """The response field; JSON values keep their JSON type rather than ``Any``."""
+        annotation = "JsonValue" if self.kind == "json" else self.public_type
+        return self._declaration(annotation, None)
 
     @property
     def key_default(self) -> tuple[str, ...]:
         """How the database fills a primary key: an identity column, or a random uuid."""
         if not self.primary_key:
             return ()
-        return ("sa.Identity()",) if self.kind == "integer" else (f"server_default={UUID_DEFAULT}",)
+        if self.kind == "integer":
+            return ("sa.Identity()",)
+        return (f"server_default={field_types.UUID_DEFAULT}",)
+
+    @property
+    def server_args(self) -> tuple[str, ...]:
+        """The column's defaults: a key's generator, a declared default, a managed timestamp."""
+        if self.server_default is not None:
+            return (*self.key_default, f"server_default={self.server_default}")
+        return self.key_default
 
     @property
     def column_args(self) -> str:
+        """``mapped_column`` arguments; named constraints live in ``__table_args__``."""
         args = [py_str(self.name)] if self.aliased else []
-        args.extend([self.ddl_type, *self.key_default])
+        args.append(self.ddl_type)
+        if self.foreign_key is not None:
+            args.append(
+                f'sa.ForeignKey("{self.foreign_key}", ondelete="{self.on_delete}", '
+                f'name=conv("{self.foreign_key_name}"))'
+            )
+        args.extend(self.server_args)
         if self.primary_key:
             args.append("primary_key=True")
         args.append(f"nullable={self.nullable}")
-        if self.unique and not self.primary_key:
-            args.append("unique=True")
         return ", ".join(args)
 
     @property
     def placeholder(self) -> str:
         """A value for a required column that nobody supplied (the first admin's own fields)."""
-        return _PLACEHOLDERS[self.kind]
+        return self.placeholder_value or _PLACEHOLDERS[self.kind]
 
 
-@dataclass(frozen=True, slots=True)
-class ModuleView:
-    """One entity with its own module under ``app/modules``."""
-
-    name: str
-    cls: str
-    package: str
-    table: str
-    fields: tuple[FieldView, ...]
-    crud: bool
-    is_account: bool
-    permissions: dict[str, tuple[str, ...]]
-    max_page_size: int
-
-    @property
-    def has_package(self) -> bool:
-        """The account entity has a module only for its CRUD routes; others always have one."""
-        return self.crud or not self.is_account
-
-    @property
-    def pk(self) -> FieldView:
-        return next(f for f in self.fields if f.primary_key)
-
-    @property
-    def data_fields(self) -> tuple[FieldView, ...]:
-        return tuple(f for f in self.fields if not f.primary_key)
-
-    @property
-    def required_fields(self) -> tuple[FieldView, ...]:
-        return tuple(f for f in self.data_fields if not f.nullable)
-
-    @property
-    def unique_fields(self) -> tuple[FieldView, ...]:
-        return tuple(f for f in self.data_fields if f.unique)
-
-    @property
-    def probe_field(self) -> FieldView | None:
-        """The field whose invalid value the tests send; None when the body has no fields."""
-        return self.data_fields[0] if self.data_fields else None
-
-
-@dataclass(frozen=True, slots=True)
-class AuthView:
-    access_minutes: int
-    refresh_minutes: int
-    roles: tuple[str, ...]
-    default_role: str
-    registration_open: bool
-    account_table: str
-    account_pk: FieldView
-    account_fields: tuple[FieldView, ...]
-    """Declared fields of a ``User`` entity other than its primary key and email."""
-
-    @property
-    def refresh(self) -> bool:
-        return self.refresh_minutes > 0
-
-
-@dataclass(frozen=True, slots=True)
-class ProjectView:
-    name: str
-    description: str
-    auth: AuthView | None
-    modules: tuple[ModuleView, ...]
-
-    @property
-    def entity_modules(self) -> tuple[ModuleView, ...]:
-        return tuple(m for m in self.modules if not m.is_account)
-
-
-def field_view(field: Field11) -> FieldView:
-    info = _TYPES[field.type]
-    length = field.max_length or DEFAULT_STRING_MAX_LENGTH
-    fmt = {"n": length, "m": length + 1, "q": py_str(field.name)}
-    return FieldView(
-        name=field.name,
-        attr=attribute_name(field.name),
-        kind=field.type,
-        primary_key=field.primary_key,
-        nullable=field.nullable and not field.primary_key,
-        unique=field.unique or field.primary_key,
+def column_view(
+    spec: Field11,
+    *,
+    role: Role = "field",
+    foreign_key: str | None = None,
+    foreign_key_name: str = "",
+    on_delete: str | None = None,
+    server_default: str | None = None,
+    references: str = "",
+    references_key: str = "",
+) -> ColumnView:
+    info = field_types.TYPES[spec.type]
+    nullable = spec.nullable and not spec.primary_key
+    return ColumnView(
+        name=spec.name,
+        attr=attribute_name(spec.name),
+        kind=spec.type,
+        role=role,
+        primary_key=spec.primary_key,
+        nullable=nullable,
+        unique=spec.unique or spec.primary_key,
         python_type=info.python,
-        input_type=_INPUT_TYPES.get(field.type, info.python),
-        input_constraints=f"max_length={length}" if field.type == "string" else "",
-        ddl_type=info.ddl.format(**fmt),
-        sample=_sample(field, info.sample.format(**fmt)),
-        invalid=info.invalid.format(**fmt),
-        description=field.description,
-    )
-
-
-def project_view(spec: Spec11) -> ProjectView:
-    auth = spec.auth.enabled
-    modules = tuple(
-        _module_view(e, is_account=auth and e.name == ACCOUNT_ENTITY) for e in spec.entities
-    )
-    return ProjectView(
-        name=spec.project_name,
+        input_type=field_types.input_annotation(spec),
+        ddl_type=field_types.ddl_type(spec),
+        sample=samples.sample(spec, spec.name),
+        invalid=samples.invalid(spec),
         description=spec.description,
-        auth=_auth_view(spec, modules) if auth else None,
-        modules=modules,
+        read_only=spec.read_only,
+        write_only=spec.write_only,
+        default=None if spec.default is None else field_types.python_literal(spec, spec.default),
+        server_default=server_default or field_types.server_default(spec),
+        foreign_key=foreign_key,
+        foreign_key_name=foreign_key_name,
+        on_delete=on_delete,
+        checks=tuple(field_types.checks(spec, spec.name)),
+        placeholder_value=_enum_placeholder(spec),
+        default_json=None if spec.default is None else repr(spec.default),
+        references=references,
+        references_key=references_key,
     )
 
 
-def _module_view(entity: Entity11, *, is_account: bool) -> ModuleView:
-    permissions = entity.permissions
-    granted = {
-        op: tuple(getattr(permissions, op) or ()) if permissions else ()
-        for op in ("create", "read", "update", "delete")
-    }
-    return ModuleView(
-        name=entity.name,
-        cls=entity_class_name(entity.name),
-        package=package_name(to_snake(entity.name) or entity.name.lower()),
-        table=entity.table_name or "",
-        fields=tuple(field_view(f) for f in entity.fields),
-        crud=entity.crud,
-        is_account=is_account,
-        permissions=granted,
-        max_page_size=entity.list_options.max_page_size,
-    )
-
-
-def _auth_view(spec: Spec11, modules: tuple[ModuleView, ...]) -> AuthView:
-    account = next((m for m in modules if m.is_account), None)
-    default_pk = FieldView(
-        name="id", attr="id", kind="uuid", primary_key=True, nullable=False, unique=True,
-        python_type="uuid.UUID", input_type="uuid.UUID", input_constraints="",
-        ddl_type="sa.Uuid()", sample="uuid_value()",
-        invalid='"not-a-uuid"', description="",
-    )  # fmt: skip
-    return AuthView(
-        access_minutes=spec.auth.access_token_expiry_minutes,
-        refresh_minutes=spec.auth.refresh_token_expiry_minutes,
-        roles=spec.auth.roles,
-        default_role=spec.auth.default_role,
-        registration_open=spec.auth.registration == "open",
-        account_table=account.table if account else "users",
-        account_pk=account.pk if account else default_pk,
-        account_fields=tuple(f for f in account.data_fields if f.name != "email")
-        if account
-        else (),
-    )
-
-
-def _sample(field: Field11, sample: str) -> str:
-    """A nullable unique boolean holds at most two non-null rows, so tests leave it null."""
-    return "None" if field.type == "boolean" and field.unique and field.nullable else sample
+def _enum_placeholder(spec: Field11) -> str | None:
+    return json.dumps(spec.values[0]) if spec.type == "enum" and spec.values else None
 
 
 def py_str(value: str) -> str:
