@@ -224,14 +224,15 @@ def test_compile_writes_the_project_and_reports_its_tree_hash(tmp_path: Path) ->
     assert (tmp_path / "shop.zip").is_file()
 
 
-def test_compiling_twice_anywhere_gives_the_same_bytes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("example", ["crm-ten-entities-1.0.json", "ecommerce-1.1.json"])
+def test_compiling_twice_anywhere_gives_the_same_bytes(tmp_path: Path, example: str) -> None:
     hashes, trees = set(), []
     for seed, folder in (("0", tmp_path / "a"), ("1", tmp_path / "nested" / "b")):
         env_seed = {"PYTHONHASHSEED": seed}
         result = run_with_env(
             env_seed,
             "compile",
-            str(EXAMPLES / "crm-ten-entities-1.0.json"),
+            str(EXAMPLES / example),
             "-o",
             str(folder),
             "--json",

@@ -31,7 +31,7 @@ _BUILTINS: Final = frozenset(
 _MODULE_NAMES: Final = frozenset(
     {"annotations", "dataclasses", "datetime", "dt", "entity", "fastapi", "field", "func",
      "pydantic", "sa", "types", "typing", "uuid", "mapped_column", "field_validator",
-     "classmethod", "staticmethod", "property"}
+     "classmethod", "staticmethod", "property", "conv", "json"}
 )  # fmt: skip
 CLASHING_ATTRIBUTES: Final = _PYDANTIC | _SQLALCHEMY | _BUILTINS | _MODULE_NAMES
 
@@ -44,7 +44,12 @@ IMPORTED_CLASS_NAMES: Final = frozenset(
      "Mapping", "Sequence", "Protocol", "ClassVar", "Base", "SessionDep", "ActorDep",
      "ConflictError", "NotFoundError", "ForbiddenError", "UnauthorizedError", "ValidationError",
      "InfrastructureError", "IntegrityError", "SQLAlchemyError", "ERROR_RESPONSES",
-     "Operation", "Policy", "Self"}
+     "Operation", "Policy", "Self", "Decimal", "Literal", "JsonValue", "JSONB", "Callable",
+     "Collection", "NamedTuple", "Row", "Condition", "Id", "OwnerId", "AccountId", "IntId",
+     "UuidId", "IdPath", "PublicPage", "SortKey", "EmailText", "HttpUrlText", "RequiredJson",
+     "FiniteDecimal", "InstrumentedAttribute", "Path", "Iterator", "TypeVar", "Generic",
+     "AfterValidator", "WithJsonSchema", "HttpUrl", "TypeAdapter", "Api", "RoleAccounts",
+     "Headers"}
 )  # fmt: skip
 
 
