@@ -44,3 +44,20 @@ def new_database(postgres: Any) -> Callable[[], str]:
         return uri
 
     return create
+
+
+FUZZ_REPORTS = pytest.StashKey[list[str]]()
+
+
+@pytest.fixture(scope="session")
+def fuzz_reports(request: pytest.FixtureRequest) -> list[str]:
+    """Fuzzing summaries, printed at the end of the run (case counts go into notes)."""
+    return request.config.stash.setdefault(FUZZ_REPORTS, [])
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    reports = config.stash.get(FUZZ_REPORTS, [])
+    if reports:
+        terminalreporter.section("schemathesis")
+        for line in reports:
+            terminalreporter.write_line(line)
