@@ -80,6 +80,11 @@ class LinkView:
     target_package: str
 
     @property
+    def const(self) -> str:
+        """The module-level name of the association table in the generated model."""
+        return f"{self.name.upper()}_LINK_TABLE"
+
+    @property
     def left_key(self) -> str:
         return db_name("fk", self.table, self.left)
 
@@ -214,6 +219,13 @@ class ModuleView:
         return tuple(c for c in self.data_fields if c.unique)
 
     @property
+    def testable_unique_fields(self) -> tuple[ColumnView, ...]:
+        """Unique columns a request can repeat: returned, and never left null by the tests."""
+        return tuple(
+            c for c in self.unique_fields if c.returned and (c.role == "field" or not c.nullable)
+        )
+
+    @property
     def relation_columns(self) -> tuple[ColumnView, ...]:
         return tuple(c for c in self.columns if c.role == "relation")
 
@@ -226,6 +238,14 @@ class ModuleView:
         return tuple(
             c.columns for c in self.constraints if c.kind == "unique" and len(c.columns) > 1
         )
+
+    @property
+    def testable_unique_groups(self) -> tuple[tuple[str, ...], ...]:
+        """Compound keys a request can repeat: every column sent, returned and never null."""
+        always = {
+            c.name for c in self.data_fields if c.returned and (c.role == "field" or not c.nullable)
+        }
+        return tuple(g for g in self.unique_groups if always.issuperset(g))
 
     @property
     def probe_field(self) -> ColumnView | None:
@@ -483,6 +503,8 @@ class _Builder:
         right = f"{to_snake(relation.target)}_id"
         if right == left:
             right = f"{relation.name}_id"
+        if right == left:
+            right = f"linked_{right}"
         return LinkView(
             name=relation.name,
             table=f"{source.table}_{relation.name}",
@@ -495,8 +517,10 @@ class _Builder:
         )
 
     def _listings(self, entity: Entity11) -> tuple[ListingView, ...]:
-        """What this module lists under other tables' rows."""
+        """What this module lists under other tables' rows (a module without routes, none)."""
         found: list[ListingView] = []
+        if not entity.crud:
+            return ()
         for relation in entity.relations:
             if relation.back_populates is None:
                 continue
@@ -516,7 +540,11 @@ class _Builder:
                 )  # fmt: skip
         for other in self._entities.values():
             for relation in other.relations:
-                if relation.kind == "many_to_many" and relation.target == entity.name:
+                if (
+                    other.crud
+                    and relation.kind == "many_to_many"
+                    and relation.target == entity.name
+                ):
                     link = self._link(other, relation)
                     found.append(
                         ListingView(relation.name, link.source, other.name,
@@ -535,18 +563,29 @@ def _constraints(
     entity: Entity11, table: str, columns: tuple[ColumnView, ...]
 ) -> tuple[ConstraintView, ...]:
     found: list[ConstraintView] = []
+    taken: set[str] = set()
+
+    def unique_name(kind: str, *parts: str) -> str:
+        """``uq_t_a_b`` names both (a, b) and a column ``a_b``: the later one gets a number."""
+        name, number = db_name(kind, table, *parts), 1
+        while name in taken:
+            number += 1
+            name = db_name(kind, table, *parts, str(number))
+        taken.add(name)
+        return name
+
     where = '"deleted_at" IS NULL' if entity.soft_delete else ""
     groups: list[tuple[str, ...]] = [(c.name,) for c in columns if c.unique and not c.primary_key]
     groups.extend(tuple(_column_name(entity, n) for n in names) for names in entity.unique_together)
     for group in groups:
-        found.append(ConstraintView("unique", db_name("uq", table, *group), group, where=where))
+        found.append(ConstraintView("unique", unique_name("uq", *group), group, where=where))
     for column in columns:
         for suffix, sql in column.checks:
-            found.append(ConstraintView("check", db_name("ck", table, suffix), sql=sql))
+            found.append(ConstraintView("check", unique_name("ck", suffix), sql=sql))
     indexed: list[tuple[str, ...]] = [(c.name,) for c in columns if c.foreign_key and not c.unique]
     indexed.extend(tuple(_column_name(entity, n) for n in names) for names in entity.indexes)
     for group in dict.fromkeys(indexed):
-        found.append(ConstraintView("index", db_name("ix", table, *group), group))
+        found.append(ConstraintView("index", unique_name("ix", *group), group))
     return tuple(found)
 
 

@@ -49,7 +49,7 @@ IMPORTED_CLASS_NAMES: Final = frozenset(
      "UuidId", "IdPath", "PublicPage", "SortKey", "EmailText", "HttpUrlText", "RequiredJson",
      "FiniteDecimal", "InstrumentedAttribute", "Path", "Iterator", "TypeVar", "Generic",
      "AfterValidator", "WithJsonSchema", "HttpUrl", "TypeAdapter", "Api", "RoleAccounts",
-     "Headers"}
+     "Headers", "ServiceDep", "ProbeDep", "AuthService", "Settings", "FastAPI"}
 )  # fmt: skip
 
 

@@ -95,5 +95,6 @@ def invalid(field: Field11) -> str | None:
 
 
 def _over(field: Field11) -> str:
-    above = Decimal(str(field.maximum)) + 1
+    maximum = Decimal(str(field.maximum))
+    above = maximum + abs(maximum) + 1  # +1 alone vanishes in a 28-digit context
     return f'"{above}"' if field.type == "decimal" else str(above)

@@ -2,7 +2,8 @@
 
 Every 1.0 and 1.1 key compiles for ordinary entities. The ``User`` entity of an authenticated
 project is the account table, whose columns and routes are the auth module's: there only fields,
-permissions and the page size compile, and no many_to_many relation may target it.
+permissions and the page size compile, and no many_to_many relation may target it. Seed rows of
+an owned entity would need an owner before any account exists, so they are refused too.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ def unsupported(spec: Spec11) -> list[str]:
         return []
     found: list[str] = []
     for i, entity in enumerate(spec.entities):
+        if entity.owned and entity.seed:
+            found.append(f"/entities/{i}/seed")
         if entity.name == ACCOUNT_ENTITY:
             found.extend(f"/entities/{i}/{key}" for key in _account_keys(entity))
         for j, relation in enumerate(entity.relations):

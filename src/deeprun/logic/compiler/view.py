@@ -183,15 +183,25 @@ def column_view(
         foreign_key_name=foreign_key_name,
         on_delete=on_delete,
         checks=tuple(field_types.checks(spec, spec.name)),
-        placeholder_value=_enum_placeholder(spec),
+        placeholder_value=_placeholder(spec),
         default_json=None if spec.default is None else repr(spec.default),
         references=references,
         references_key=references_key,
     )
 
 
-def _enum_placeholder(spec: Field11) -> str | None:
-    return json.dumps(spec.values[0]) if spec.type == "enum" and spec.values else None
+def _placeholder(spec: Field11) -> str | None:
+    """A value within the field's CHECK constraints and length, when the fixed one is not."""
+    if spec.type == "enum" and spec.values:
+        return json.dumps(spec.values[0])
+    if spec.type in ("string", "text") and spec.min_length:
+        return json.dumps("-" * spec.min_length)
+    bound = spec.minimum if spec.minimum is not None and spec.minimum > 0 else None
+    if bound is None and spec.maximum is not None and spec.maximum < 0:
+        bound = spec.maximum
+    if bound is None or spec.type not in ("integer", "float", "decimal"):
+        return None
+    return field_types.python_literal(spec, str(bound) if spec.type == "decimal" else bound)
 
 
 def py_str(value: str) -> str:
