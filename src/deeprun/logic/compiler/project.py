@@ -24,6 +24,13 @@ ANYONE: Final = frozenset({"public", "authenticated", "owner"})
 _ON_DELETE: Final = {"cascade": "CASCADE", "restrict": "RESTRICT", "set_null": "SET NULL"}
 _RANGED: Final = frozenset({"integer", "float", "decimal", "date", "datetime"})
 _NOW: Final = "sa.func.now()"
+ACCOUNT_PACKAGE: Final = "registered_account"
+"""What relations to the account entity name as their target package (tests register one)."""
+
+
+def factory(package: str) -> str:
+    """The generated test factory that makes a row of ``package``."""
+    return "register_account" if package == ACCOUNT_PACKAGE else f"create_{package}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -493,7 +500,7 @@ class _Builder:
 
     def _package(self, entity: str) -> str:
         if self._spec.auth.enabled and entity == ACCOUNT_ENTITY:
-            return "registered_account"
+            return ACCOUNT_PACKAGE
         return package_name(to_snake(entity) or entity.lower())
 
     def _link(self, entity: Entity11, relation: Relation) -> LinkView:

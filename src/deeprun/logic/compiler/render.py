@@ -10,7 +10,7 @@ import jinja2
 
 from deeprun.logic.compiler import pins
 from deeprun.logic.compiler.migration import migration
-from deeprun.logic.compiler.project import ModuleView, ProjectView
+from deeprun.logic.compiler.project import ModuleView, ProjectView, factory
 from deeprun.logic.compiler.view import py_str
 
 Job = tuple[str, str, dict[str, Any]]
@@ -77,6 +77,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["py_str"] = py_str
     env.filters["toml_str"] = py_str
+    env.filters["factory"] = factory
     return env
 
 
