@@ -156,3 +156,31 @@ def test_entity_classes_that_meet_imported_names_get_a_suffix() -> None:
 def test_an_entity_named_like_a_keyword_gets_an_importable_package() -> None:
     assert package_name("import") == "import_"
     assert package_name("imports") == "imports"
+
+
+def test_constraint_names_never_collide_across_tables() -> None:
+    document = base_11()
+    document["entities"][0]["fields"].append({"name": "tag_code", "type": "string", "unique": True})
+    document["entities"][0]["table_name"] = "items"
+    document["entities"].append(
+        {
+            "name": "ItemTag",
+            "table_name": "items_tag",
+            "fields": [
+                {"name": "id", "type": "uuid", "primary_key": True},
+                {"name": "code", "type": "string", "unique": True},
+            ],
+        }
+    )
+    migration = plan(canonical(document))["migrations/versions/0001_initial.py"].decode()
+    assert migration.count('op.f("uq_items_tag_code")') == 1
+    assert 'op.f("uq_items_tag_code_2")' in migration
+
+
+def test_lists_may_name_the_soft_delete_marker() -> None:
+    document = base_11()
+    document["entities"][1].update(
+        {"soft_delete": True, "list": {"sortable": ["deleted_at"], "filterable": ["deleted_at"]}}
+    )
+    repository = plan(canonical(document))["app/modules/note/repository.py"].decode()
+    assert '"deleted_at": Row.deleted_at' in repository

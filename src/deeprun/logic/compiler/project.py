@@ -142,6 +142,8 @@ class FilterView:
     """``eq``, ``gte``, ``lte`` on a column, or ``link`` through an association table."""
     link: LinkView | None = None
     kind: str = ""
+    returned: bool = True
+    """Whether responses carry the filtered column (the soft-delete marker is not)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,6 +428,12 @@ class _Builder:
         self._spec = spec
         self._entities = entities
         self._keys = keys
+        self._taken = {e.table_name or "" for e in spec.entities} | {"users", "refresh_tokens"}
+        for entity in spec.entities:
+            for relation in entity.relations:
+                if relation.kind == "many_to_many":
+                    link = self._link(entity, relation)
+                    self._taken |= {link.table, link.right_index, f"pk_{link.table}"}
 
     def module(self, entity: Entity11) -> ModuleView:
         auth = self._spec.auth
@@ -445,7 +453,7 @@ class _Builder:
             owned=entity.owned,
             soft_delete=entity.soft_delete,
             timestamps=entity.timestamps,
-            constraints=_constraints(entity, table, columns),
+            constraints=_constraints(entity, table, columns, self._taken),
             links=links,
             listings=self._listings(entity),
             list=_list_view(entity, columns, links),
@@ -567,10 +575,11 @@ def _permissions(entity: Entity11) -> dict[str, tuple[str, ...]]:
 
 
 def _constraints(
-    entity: Entity11, table: str, columns: tuple[ColumnView, ...]
+    entity: Entity11, table: str, columns: tuple[ColumnView, ...], taken: set[str]
 ) -> tuple[ConstraintView, ...]:
+    """Indexes and unique constraints share one namespace with tables in PostgreSQL, so
+    ``taken`` holds every name the project already uses."""
     found: list[ConstraintView] = []
-    taken: set[str] = set()
 
     def unique_name(kind: str, *parts: str) -> str:
         """``uq_t_a_b`` names both (a, b) and a column ``a_b``: the later one gets a number."""
@@ -608,6 +617,9 @@ def _list_view(
 ) -> ListView:
     options = entity.list_options
     by_name = {c.name: c for c in columns}
+    if entity.soft_delete:  # review lets lists name it; live rows always hold null there
+        marker = Field11(name="deleted_at", type="datetime", nullable=True, write_only=True)
+        by_name["deleted_at"] = column_view(marker, role="managed")
     sort = options.default_sort or ""
     sortable = {name: by_name[_column_name(entity, name)] for name in options.sortable}
     filters: list[FilterView] = []
@@ -636,7 +648,7 @@ def _filters(column: ColumnView) -> list[FilterView]:
     annotation = _filter_type(column)
     found = [
         FilterView(column.name, column.attr, annotation, column.attr, column.name, "eq",
-                   kind=column.kind)
+                   kind=column.kind, returned=column.returned)
     ]  # fmt: skip
     if column.kind in _RANGED and column.role != "relation":
         for op in ("gte", "lte"):
@@ -650,6 +662,7 @@ def _filters(column: ColumnView) -> list[FilterView]:
                     column.name,
                     op,
                     kind=column.kind,
+                    returned=column.returned,
                 )
             )
     return found
