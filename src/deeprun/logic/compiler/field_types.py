@@ -100,9 +100,10 @@ def _number(field: Field11, value: float) -> str:
     return repr(float(value)) if field.type == "float" else str(int(value))
 
 
-def checks(field: Field11, column: str) -> list[tuple[str, str]]:
+def checks(field: Field11) -> list[tuple[str, str]]:
     """CHECK constraints as (name suffix, SQL condition): enum values and numeric bounds."""
     found: list[tuple[str, str]] = []
+    column = field.name
     quoted = f'"{column}"'
     if field.type == "enum":
         values = ", ".join(f"'{v}'" for v in field.values or ())

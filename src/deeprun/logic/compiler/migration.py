@@ -93,8 +93,8 @@ def _entity_table(module: ModuleView) -> TableView:
 def _link_table(link: LinkView) -> TableView:
     table = link.table
     columns = (
-        f'sa.Column("{link.left}", {_key_type(link.source.kind)}, nullable=False)',
-        f'sa.Column("{link.right}", {_key_type(link.target.kind)}, nullable=False)',
+        f'sa.Column("{link.left}", {link.source.ddl_type}, nullable=False)',
+        f'sa.Column("{link.right}", {link.target.ddl_type}, nullable=False)',
     )
     constraints = (
         _link_foreign_key(link.left, link.left_key, link.source),
@@ -105,10 +105,6 @@ def _link_table(link: LinkView) -> TableView:
         f'op.create_index(op.f("{link.right_index}"), "{table}", ["{link.right}"], unique=False)'
     )
     return TableView(table, columns, constraints, (index,))
-
-
-def _key_type(kind: str) -> str:
-    return "sa.BigInteger()" if kind == "integer" else "sa.Uuid()"
 
 
 def _link_foreign_key(column: str, name: str, target: KeyView) -> str:

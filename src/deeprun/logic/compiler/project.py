@@ -49,6 +49,15 @@ class KeyView:
     def path_type(self) -> str:
         return "IntId" if self.kind == "integer" else "UuidId"
 
+    @property
+    def ddl_type(self) -> str:
+        return "sa.BigInteger()" if self.kind == "integer" else "sa.Uuid()"
+
+
+def key_python_type(kind: str) -> str:
+    """The Python type of a primary key (and of every column that refers to one)."""
+    return "int" if kind == "integer" else "uuid.UUID"
+
 
 @dataclass(frozen=True, slots=True)
 class ConstraintView:
@@ -186,6 +195,7 @@ class ModuleView:
     roles: tuple[str, ...]
     targets: dict[str, KeyView]
     """Relation key column -> the key it refers to."""
+    key: KeyView
 
     @property
     def has_package(self) -> bool:
@@ -193,18 +203,8 @@ class ModuleView:
         return self.crud or not self.is_account
 
     @property
-    def key(self) -> KeyView:
-        pk = self.pk
-        return KeyView(self.table, pk.name, pk.kind, pk.python_type, self.soft_delete, self.crud)
-
-    @property
     def pk(self) -> ColumnView:
         return next(c for c in self.columns if c.primary_key)
-
-    @property
-    def fields(self) -> tuple[ColumnView, ...]:
-        """Every column the entity carries (the soft-delete marker aside)."""
-        return self.columns
 
     @property
     def public_fields(self) -> tuple[ColumnView, ...]:
@@ -230,9 +230,7 @@ class ModuleView:
     @property
     def testable_unique_fields(self) -> tuple[ColumnView, ...]:
         """Unique columns a request can repeat: returned, and never left null by the tests."""
-        return tuple(
-            c for c in self.unique_fields if c.returned and (c.role == "field" or not c.nullable)
-        )
+        return tuple(c for c in self.unique_fields if c.always_sent)
 
     @property
     def relation_columns(self) -> tuple[ColumnView, ...]:
@@ -251,20 +249,13 @@ class ModuleView:
     @property
     def testable_unique_groups(self) -> tuple[tuple[str, ...], ...]:
         """Compound keys a request can repeat: every column sent, returned and never null."""
-        always = {
-            c.name for c in self.data_fields if c.returned and (c.role == "field" or not c.nullable)
-        }
+        always = {c.name for c in self.data_fields if c.always_sent}
         return tuple(g for g in self.unique_groups if always.issuperset(g))
 
     @property
     def probe_field(self) -> ColumnView | None:
         """The field whose invalid value the tests send; None when no field can be invalid."""
         return next((c for c in self.declared_fields if c.invalid is not None), None)
-
-    @property
-    def owner_only(self) -> tuple[str, ...]:
-        """Operations that some callers may do on their own rows only."""
-        return tuple(op for op, allowed in self.permissions.items() if "owner" in allowed)
 
     @property
     def test_role(self) -> str:
@@ -396,9 +387,13 @@ def project_view(spec: Spec11) -> ProjectView:
 
 def _key(entity: Entity11) -> KeyView:
     pk = next(f for f in entity.fields if f.primary_key)
-    python = "int" if pk.type == "integer" else "uuid.UUID"
     return KeyView(
-        entity.table_name or "", pk.name, pk.type, python, entity.soft_delete, entity.crud
+        entity.table_name or "",
+        pk.name,
+        pk.type,
+        key_python_type(pk.type),
+        entity.soft_delete,
+        entity.crud,
     )
 
 
@@ -428,19 +423,24 @@ class _Builder:
         self._spec = spec
         self._entities = entities
         self._keys = keys
+        self._links = {
+            (entity.name, relation.name): self._new_link(entity, relation)
+            for entity in spec.entities
+            for relation in entity.relations
+            if relation.kind == "many_to_many"
+        }
         self._taken = {e.table_name or "" for e in spec.entities} | {"users", "refresh_tokens"}
-        for entity in spec.entities:
-            for relation in entity.relations:
-                if relation.kind == "many_to_many":
-                    link = self._link(entity, relation)
-                    self._taken |= {link.table, link.right_index, f"pk_{link.table}"}
+        for link in self._links.values():
+            self._taken |= {link.table, link.right_index, f"pk_{link.table}"}
 
     def module(self, entity: Entity11) -> ModuleView:
         auth = self._spec.auth
         package = package_name(to_snake(entity.name) or entity.name.lower())
         table = entity.table_name or ""
         columns = self._columns(entity, table)
-        links = tuple(self._link(entity, r) for r in entity.relations if r.kind == "many_to_many")
+        links = tuple(
+            self._links[entity.name, r.name] for r in entity.relations if r.kind == "many_to_many"
+        )
         return ModuleView(
             name=entity.name,
             cls=entity_class_name(entity.name),
@@ -464,6 +464,7 @@ class _Builder:
                 for r in entity.relations
                 if r.kind != "many_to_many"
             },
+            key=self._keys[entity.name],
         )
 
     def _columns(self, entity: Entity11, table: str) -> tuple[ColumnView, ...]:
@@ -511,7 +512,7 @@ class _Builder:
             return ACCOUNT_PACKAGE
         return package_name(to_snake(entity) or entity.lower())
 
-    def _link(self, entity: Entity11, relation: Relation) -> LinkView:
+    def _new_link(self, entity: Entity11, relation: Relation) -> LinkView:
         source = _key(entity)
         target = self._keys[relation.target]
         left = f"{to_snake(entity.name)}_id"
@@ -541,7 +542,7 @@ class _Builder:
                 continue
             parent = self._keys[relation.target]
             if relation.kind == "many_to_many":
-                link = self._link(entity, relation)
+                link = self._links[entity.name, relation.name]
                 found.append(
                     ListingView(relation.back_populates, parent, relation.target,
                                 through=link.table, match=link.right, row=link.left, link=link,
@@ -560,7 +561,7 @@ class _Builder:
                     and relation.kind == "many_to_many"
                     and relation.target == entity.name
                 ):
-                    link = self._link(other, relation)
+                    link = self._links[other.name, relation.name]
                     found.append(
                         ListingView(relation.name, link.source, other.name,
                                     through=link.table, match=link.left, row=link.right,
@@ -627,7 +628,7 @@ def _list_view(
         link = next((k for k in links if k.name == name), None)
         if link is not None:
             param = f"{name}_id"
-            annotation = "int" if link.target.kind == "integer" else "uuid.UUID"
+            annotation = link.target.python_type
             filters.append(
                 FilterView(param, attribute_name(param), annotation, "", "", "link", link)
             )
@@ -671,7 +672,7 @@ def _filters(column: ColumnView) -> list[FilterView]:
 def _filter_type(column: ColumnView) -> str:
     """A filter takes the field's type, without the length and range limits of inputs."""
     if column.role == "relation" or (column.role == "managed" and column.kind != "datetime"):
-        return "int" if column.kind == "integer" else "uuid.UUID"
+        return key_python_type(column.kind)
     return column.input_type if column.kind == "enum" else _BASE_FILTER_TYPES[column.kind]
 
 
