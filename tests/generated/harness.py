@@ -3,45 +3,23 @@ a minimal environment for every command, and the project's own tools inside it."
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from uv import find_uv_bin
+from deeprun.adapters.uv_installer import UvInstaller
+from deeprun.entrypoints.bootstrap import cache_root
+from deeprun.logic.compiler import pins
 
-from deeprun.logic.compiler import TEMPLATE_VERSION, pins
-from tests.specs import ROOT
-
-VENVS = ROOT / ".cache" / "generated-venvs"
 ALL_PINS = tuple(sorted({*pins.runtime_pins(auth=True), *pins.DEV}))
 
 
 def stack_environment() -> Path:
-    """The virtual environment with every pin of the template, built once per lock."""
-    key = hashlib.sha256(
-        json.dumps([TEMPLATE_VERSION, ALL_PINS, sys.version_info[:2]]).encode()
-    ).hexdigest()[:16]
-    venv = VENVS / key
-    if (venv / "ready").exists():
-        return venv
-    uv = os.fsdecode(find_uv_bin())
-    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never", "UV_SYSTEM_CERTS": "1"}
-    subprocess.run(
-        [uv, "venv", "--quiet", "--clear", "--python", sys.executable, str(venv)],
-        check=True,
-        env=env,
-    )
-    subprocess.run(
-        [uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), *ALL_PINS],
-        check=True,
-        env=env,
-    )
-    (venv / "ready").write_text("\n".join(ALL_PINS) + "\n")
-    return venv
+    """The virtual environment with every pin of the template, shared with the gates."""
+    environment = UvInstaller(cache_root() / "venvs").environment(ALL_PINS, timeout=900)
+    assert environment.venv is not None, environment.output
+    return environment.venv
 
 
 @dataclass(frozen=True)

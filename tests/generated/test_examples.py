@@ -1,14 +1,16 @@
-"""Every example compiles into a project that passes its own gates with zero edits.
+"""Every example compiles into a project that `deeprun check ready` calls YES, with zero edits.
 
-For each example: ruff, ruff format, mypy --strict, import-linter, Alembic (upgrade, check,
-downgrade, upgrade), the idempotent seed, the project's own test suite against an embedded
-PostgreSQL, and a real boot with an HTTP flow. All of it runs in the shared stack environment.
+The readiness gates run ruff, mypy --strict, import-linter, the Alembic round trip, the
+project's own tests, a boot with the auth flow, the fuzzer and (where an engine exists, and
+always for the shop example in CI) the container. Beside them: the idempotent seed and a full
+CRUD flow over HTTP, which the gates do not cover.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -22,7 +24,6 @@ import httpx
 import pytest
 
 from deeprun.services import specs
-from tests.generated.fuzzing import fuzz
 from tests.generated.harness import Project
 from tests.specs import EXAMPLES, ROOT
 
@@ -62,31 +63,52 @@ def canonical(project: Project) -> dict[str, Any]:
     return spec
 
 
-def test_ruff_finds_nothing_and_the_code_is_formatted(project: Project) -> None:
-    project.check("ruff", "check", "--no-cache", ".")
-    project.check("ruff", "format", "--check", "--no-cache", ".")
+CONTAINER_EXAMPLE = "shop-1.0.json"
 
 
-def test_mypy_strict_is_clean(project: Project) -> None:
-    project.check("mypy", "--strict", "app", "scripts")
-
-
-def test_the_import_contracts_hold(project: Project) -> None:
-    output = project.check("lint-imports", "--no-cache")
-    assert " 0 broken" in output
-
-
-def test_migrations_round_trip_and_seeding_is_idempotent(
-    project: Project, new_database: Callable[[], str]
+def test_check_ready_says_yes(
+    request: pytest.FixtureRequest, project: Project, fuzz_reports: list[str]
 ) -> None:
+    """The container gate may be skipped where no engine works, except in CI's shop run."""
+    required = os.environ.get("DEEPRUN_REQUIRE_CONTAINER") == "1"
+    example = request.node.callspec.params["project"]
+    allowed = [] if required and example == CONTAINER_EXAMPLE else ["--allow-skip", "container"]
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "deeprun",
+            "check",
+            "ready",
+            str(project.path),
+            "--json",
+            "--fuzz-examples",
+            "25",
+            *allowed,
+        ],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=1800,
+        check=False,
+    )
+    envelope = json.loads(result.stdout)
+    gates = {g["gate"]: g for g in envelope["gates"]}
+    fuzz = gates["fuzz"]["evidence"]
+    fuzz_reports.append(
+        f"{canonical(project)['project_name']}: {fuzz.get('cases')} cases, "
+        f"{fuzz.get('operations')} operations in {gates['fuzz']['seconds']:.1f} s; "
+        + ", ".join(f"{g['gate']} {g['seconds']:.1f} s" for g in envelope["gates"])
+    )
+    assert envelope["verdict"] == "YES", json.dumps(envelope["failures"], indent=1)[:6000]
+    assert result.returncode == 0
+    assert envelope["status"] == "success"
+    assert fuzz["cases"] > 0
+    assert gates["tests"]["evidence"]["passed"] > 0
+
+
+def test_seeding_is_idempotent(project: Project, new_database: Callable[[], str]) -> None:
     url = new_database()
     project.check("alembic", "upgrade", "head", env={"DATABASE_URL": url})
-    assert "No new upgrade operations detected" in project.check(
-        "alembic", "check", env={"DATABASE_URL": url}
-    )
-    project.check("alembic", "downgrade", "base", env={"DATABASE_URL": url})
-    project.check("alembic", "upgrade", "head", env={"DATABASE_URL": url})
-    project.check("alembic", "check", env={"DATABASE_URL": url})
     first = project.check("python", "-m", "scripts.seed", env={"DATABASE_URL": url, **ADMIN})
     again = project.check("python", "-m", "scripts.seed", env={"DATABASE_URL": url, **ADMIN})
     if canonical(project)["auth"]["enabled"]:
@@ -96,12 +118,6 @@ def test_migrations_round_trip_and_seeding_is_idempotent(
     for entity in seeded:
         assert f'"table": "{entity["table_name"]}", "created": {len(entity["seed"])}' in first
         assert f'"table": "{entity["table_name"]}", "created": 0' in again
-
-
-def test_the_generated_tests_pass_on_an_embedded_postgres(project: Project) -> None:
-    output = project.check("pytest", "-q", "-p", "no:cacheprovider", timeout=600)
-    assert " passed" in output
-    assert " failed" not in output
 
 
 @pytest.fixture(scope="module")
@@ -188,23 +204,6 @@ def test_a_crud_flow_over_http_and_401_without_a_token(project: Project, server:
             assert http.post(url, json=_sample(fields, 3)).status_code == 401
         assert http.delete(item, headers=headers).status_code == 204
         assert http.get(item, headers=headers).status_code == 404
-
-
-def test_the_fuzzer_finds_no_server_error(
-    project: Project, server: str, fuzz_reports: list[str]
-) -> None:
-    """Schemathesis against the booted app, as an admin so that every route is reachable."""
-    headers: dict[str, str] = {}
-    if canonical(project)["auth"]["enabled"]:
-        with httpx.Client(timeout=30) as http:
-            headers = _login(
-                http, server, ADMIN["FIRST_ADMIN_EMAIL"], ADMIN["FIRST_ADMIN_PASSWORD"]
-            )
-    report = fuzz(server, headers, max_examples=25)
-    fuzz_reports.append(f"{canonical(project)['project_name']}: {report.summary()}")
-    assert report.complete, report.summary()
-    assert report.cases > 0
-    assert report.server_errors == [], report.summary()
 
 
 _SIMPLE = frozenset({"string", "text", "integer", "float", "boolean", "datetime", "uuid", "date"})

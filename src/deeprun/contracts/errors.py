@@ -9,6 +9,9 @@ contract: once released they are never renamed or reused.
     ├── NotBuiltError            ERR_NOT_BUILT     the verb exists but its engine has not landed yet
     ├── OutputExistsError        ERR_OUTPUT_EXISTS the output holds files deeprun did not write
     ├── OutputError              ERR_OUTPUT        the output could not be written (nothing was)
+    ├── ArchitectureError        ERR_ARCHITECTURE  `check architecture` found violations
+    ├── NotReadyError            ERR_NOT_READY     `check ready` said NO: a gate failed or skipped
+    ├── GateError                ERR_GATE          a gate's own machinery failed (no database, …)
     └── InternalError            ERR_INTERNAL      a defect of deeprun: logged with its traceback
 
 Anything else that escapes a command becomes an InternalError, never a traceback on stdout.
@@ -31,6 +34,9 @@ class ErrorCode(StrEnum):
     NOT_BUILT = "ERR_NOT_BUILT"
     OUTPUT_EXISTS = "ERR_OUTPUT_EXISTS"
     OUTPUT = "ERR_OUTPUT"
+    ARCHITECTURE = "ERR_ARCHITECTURE"
+    NOT_READY = "ERR_NOT_READY"
+    GATE = "ERR_GATE"
     INTERNAL = "ERR_INTERNAL"
 
 
@@ -77,6 +83,24 @@ class OutputError(DeeprunError):
     """The file system refused the output; the folder is left as it was."""
 
     code = ErrorCode.OUTPUT
+
+
+class ArchitectureError(DeeprunError):
+    """The project breaks architecture rules; the envelope lists each violation."""
+
+    code = ErrorCode.ARCHITECTURE
+
+
+class NotReadyError(DeeprunError):
+    """The readiness verdict is NO; the envelope lists each blocking failure."""
+
+    code = ErrorCode.NOT_READY
+
+
+class GateError(DeeprunError):
+    """What a gate needs could not be had; the gate that needed it fails with this message."""
+
+    code = ErrorCode.GATE
 
 
 class InternalError(DeeprunError):

@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
+from deeprun.adapters.databases import EmbeddedServer, PostgresDatabases
+from deeprun.adapters.hadolint import Hadolint
+from deeprun.adapters.http_probe import HttpxProbe
+from deeprun.adapters.import_graph import GrimpImportGraph
+from deeprun.adapters.loopback import free_port
+from deeprun.adapters.podman import Podman
+from deeprun.adapters.project_files import FilesystemProject
 from deeprun.adapters.ruff_formatter import RuffFormatter
+from deeprun.adapters.sandbox import ProcessSandbox
+from deeprun.adapters.schemathesis_fuzzer import SchemathesisFuzzer
 from deeprun.adapters.tree_writer import FilesystemTreeWriter
+from deeprun.adapters.uv_installer import UvInstaller
 from deeprun.ports.compiling import Formatter, TreeWriter
+from deeprun.services.architecture import ArchitectureTools
+from deeprun.services.gate_steps import Tools
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,3 +34,41 @@ class Adapters:
 
 def bootstrap(formatter: Formatter | None = None, writer: TreeWriter | None = None) -> Adapters:
     return Adapters(formatter or RuffFormatter(), writer or FilesystemTreeWriter())
+
+
+def cache_root() -> Path:
+    """Shared venvs, the gates' PostgreSQL and the container store (``DEEPRUN_CACHE_DIR``)."""
+    configured = os.environ.get("DEEPRUN_CACHE_DIR")
+    return Path(configured) if configured else Path.home() / ".cache" / "deeprun"
+
+
+def architecture_tools() -> ArchitectureTools:
+    return ArchitectureTools(FilesystemProject(), GrimpImportGraph(), Hadolint())
+
+
+@contextmanager
+def gate_tools(workdir: Path) -> Iterator[Tools]:
+    """Everything ``check ready`` uses. The database server is ``DEEPRUN_GATE_DATABASE_URL``
+    when set, else deeprun's embedded PostgreSQL, started here and stopped on exit."""
+    cache = cache_root()
+    external = os.environ.get("DEEPRUN_GATE_DATABASE_URL")
+    server = None if external else EmbeddedServer(cache / "gate-postgres" / "data")
+    try:
+        admin_url = external or (server.admin_url() if server else "")
+        architecture = architecture_tools()
+        yield Tools(
+            files=architecture.files,
+            graph=architecture.graph,
+            linter=architecture.linter,
+            sandbox=ProcessSandbox(workdir / "home"),
+            installer=UvInstaller(cache / "venvs"),
+            databases=PostgresDatabases(admin_url),
+            probe=HttpxProbe(),
+            fuzzer=SchemathesisFuzzer(),
+            containers=Podman(cache / "containers"),
+            free_port=free_port,
+            clock=time.monotonic,
+        )
+    finally:
+        if server is not None:
+            server.close()

@@ -3,25 +3,38 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
+import structlog
 import typer
 from rich.console import Console
 
 from deeprun.contracts.envelope import Envelope, ErrorInfo
-from deeprun.contracts.errors import InputError, SpecInvalidError
+from deeprun.contracts.errors import ArchitectureError, InputError, NotReadyError, SpecInvalidError
+from deeprun.contracts.gates import GATES
 from deeprun.contracts.spec_ir import SPEC_VERSIONS
-from deeprun.entrypoints.bootstrap import bootstrap
-from deeprun.entrypoints.render import show_bench, show_compile_bench, show_compiled, show_valid
-from deeprun.entrypoints.session import session
+from deeprun.entrypoints.bootstrap import architecture_tools, bootstrap, gate_tools
+from deeprun.entrypoints.render import (
+    show_architecture,
+    show_bench,
+    show_compile_bench,
+    show_compiled,
+    show_readiness,
+    show_valid,
+)
+from deeprun.entrypoints.session import Session, session
 from deeprun.logic.canonical_json import canonical_json, pretty_json
 from deeprun.logic.identity import execution_id as derive_execution_id
+from deeprun.services import architecture, compiling, readiness, specs
 from deeprun.services import bench_compile as bench_compile_service
 from deeprun.services import bench_inputs as bench_inputs_service
-from deeprun.services import compiling, specs
+from deeprun.services.gate_steps import Policy
 
+log = structlog.get_logger("deeprun.cli")
 app = typer.Typer(
     name="deeprun",
     help="A deterministic backend compiler: a spec in, a FastAPI + PostgreSQL project out.",
@@ -35,11 +48,17 @@ spec_app = typer.Typer(
 app.add_typer(spec_app, name="spec")
 bench_app = typer.Typer(help="Benchmarks whose figures go into notes.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
+check_app = typer.Typer(help="Gates that prove a generated project ready.", no_args_is_help=True)
+app.add_typer(check_app, name="check")
 
+DEFAULT_POLICY = Policy()
 EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "examples"
 Source = Annotated[str, typer.Argument(help="A spec file, or - for standard input.")]
 JsonOutput = Annotated[
     bool, typer.Option("--json", help="Print one JSON envelope on stdout; logs go to stderr.")
+]
+ProjectDir = Annotated[
+    Path, typer.Argument(help="A generated project folder.", file_okay=False, exists=False)
 ]
 ExecutionId = Annotated[
     str | None, typer.Option("--execution-id", help="Use this id instead of deriving one.")
@@ -110,6 +129,73 @@ def compile_spec(
             "zip": str(zip_path) if zip_path is not None else None,
         }
         run.succeed(payload, lambda out: show_compiled(out, payload))
+
+
+@check_app.command("architecture")
+def check_architecture(
+    root: ProjectDir, json_output: JsonOutput = False, execution_id: ExecutionId = None
+) -> None:
+    """Static rules: structure, layers, module isolation, cycles, code, security, Dockerfile."""
+    with session("check.architecture", json_output, execution_id) as run:
+        folder = _project_folder(root)
+        run.identify(str(folder).encode())
+        report = architecture.check(folder, architecture_tools())
+        payload = {"project": str(root), **report.summary()}
+        show = lambda out: show_architecture(out, str(root), report.failures)  # noqa: E731
+        if report.errors:
+            count = len(report.errors)
+            error = ArchitectureError(f"{count} architecture violation{'s' * (count != 1)}")
+            run.fail(error, payload, show)
+        run.succeed(payload, show)
+
+
+@check_app.command("ready")
+def check_ready(  # noqa: PLR0917 - Typer passes options positionally
+    root: ProjectDir,
+    allow_skip: Annotated[
+        list[str] | None,
+        typer.Option("--allow-skip", help=f"A gate that may be skipped: {', '.join(GATES)}."),
+    ] = None,
+    fail_fast: Annotated[
+        bool, typer.Option("--fail-fast", help="Skip the remaining gates after a failure.")
+    ] = False,
+    fuzz_examples: Annotated[
+        int, typer.Option(min=1, max=1000, help="Fuzz cases per operation and phase.")
+    ] = DEFAULT_POLICY.fuzz_examples,
+    json_output: JsonOutput = False,
+    execution_id: ExecutionId = None,
+) -> None:
+    """The v1-ready verdict: every gate runs for real; YES only if all pass."""
+    with session("check.ready", json_output, execution_id) as run:
+        folder = _project_folder(root)
+        run.identify(str(folder).encode())
+        policy = Policy(frozenset(allow_skip or ()), fail_fast, fuzz_examples)
+        with (
+            tempfile.TemporaryDirectory(prefix="deeprun-ready-") as work,
+            gate_tools(Path(work)) as tools,
+        ):
+            verdict = readiness.check_ready(folder, Path(work), tools, policy, _announce(run))
+        payload = {"project": str(root), **verdict.to_dict()}
+        show = lambda out: show_readiness(out, str(root), verdict)  # noqa: E731
+        if not verdict.ready:
+            names = ", ".join(g.gate for g in verdict.blocking())
+            run.fail(NotReadyError(f"not ready: {names}"), payload, show)
+        run.succeed(payload, show)
+
+
+def _project_folder(root: Path) -> Path:
+    if not root.is_dir():
+        raise InputError(f"{root} is not a folder")
+    return root.resolve()
+
+
+def _announce(run: Session) -> Callable[[str], None]:
+    def progress(gate: str) -> None:
+        log.info("gate.start", gate=gate)
+        if not run.json_output:
+            run.err.print(f"[dim]… {gate}[/]")
+
+    return progress
 
 
 @bench_app.command("inputs")

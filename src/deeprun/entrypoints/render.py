@@ -8,9 +8,17 @@ from rich.console import Console
 from rich.table import Table
 
 from deeprun.contracts.errors import DeeprunError, SpecInvalidError
+from deeprun.contracts.gates import Failure, GateStatus, Readiness
 from deeprun.contracts.problems import Problem
 from deeprun.services.bench_compile import CompileTiming
 from deeprun.services.bench_inputs import CaseResult
+
+_STATUS_STYLE = {
+    GateStatus.PASSED: "[green]passed[/]",
+    GateStatus.FAILED: "[bold red]failed[/]",
+    GateStatus.SKIPPED: "[yellow]skipped[/]",
+    GateStatus.NOT_RUN: "[dim]not run[/]",
+}
 
 
 def show_error(console: Console, error: DeeprunError) -> None:
@@ -70,3 +78,41 @@ def show_bench(console: Console, results: list[CaseResult]) -> None:
             r.name, f"{r.input_bytes:,}", r.outcome, f"{r.median_ms:,.2f}", f"{r.peak_kib:,}"
         )
     console.print(table)
+
+
+def show_failures(console: Console, failures: tuple[Failure, ...]) -> None:
+    table = Table(show_edge=False, header_style="bold")
+    for column in ("code", "where", "message", "fix"):
+        table.add_column(column, overflow="fold")
+    for f in failures:
+        where = f"{f.file or ''}{f':{f.line}' if f.line else ''}"
+        code = f.code + (f" {f.tool_code}" if f.tool_code else "")
+        style = "red" if f.severity.value == "error" else "yellow"
+        table.add_row(f"[{style}]{code}[/]", where, f.message, f.hint or "")
+    console.print(table)
+
+
+def show_architecture(console: Console, root: str, failures: tuple[Failure, ...]) -> None:
+    errors = sum(f.severity.value == "error" for f in failures)
+    if failures:
+        show_failures(console, failures)
+    mark = "[bold green]✓[/]" if not errors else "[bold red]✗[/]"
+    console.print(f"{mark} {root}: {errors} errors, {len(failures) - errors} warnings")
+
+
+def show_readiness(console: Console, root: str, readiness: Readiness) -> None:
+    table = Table(show_edge=False, header_style="bold")
+    for column in ("gate", "status", "seconds", "detail"):
+        table.add_column(column, justify="right" if column == "seconds" else "left")
+    for gate in readiness.gates:
+        detail = gate.reason or ", ".join(f"{k} {v}" for k, v in gate.evidence.items())
+        status = _STATUS_STYLE[gate.status]
+        if gate.status is GateStatus.SKIPPED and gate.gate in readiness.allowed_skips:
+            status += " (allowed)"
+        table.add_row(gate.gate, status, f"{gate.seconds:.2f}", detail)
+    console.print(table)
+    blocking = tuple(f for g in readiness.blocking() for f in g.failures)
+    if blocking:
+        show_failures(console, blocking)
+    verdict = "[bold green]YES[/]" if readiness.ready else "[bold red]NO[/]"
+    console.print(f"ready: {verdict}  ({root})")

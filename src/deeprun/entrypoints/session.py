@@ -47,15 +47,32 @@ class Session:
         log.info("input.read", source=source, bytes=len(data))
         return data
 
+    def identify(self, seed: bytes) -> None:
+        """What a derived execution id hashes when the command reads no document."""
+        self.identity_seed = seed
+        structlog.contextvars.bind_contextvars(execution_id=self._id())
+
     def succeed(self, payload: Mapping[str, object], show: Show) -> NoReturn:
         self._finish(Envelope(self.command, self._id(), payload), show)
 
-    def fail(self, error: DeeprunError, payload: Mapping[str, object] | None = None) -> NoReturn:
+    def fail(
+        self,
+        error: DeeprunError,
+        payload: Mapping[str, object] | None = None,
+        show: Show | None = None,
+    ) -> NoReturn:
+        """``show`` prints the details people need before the one-line error."""
         body = dict(payload or {})
         if isinstance(error, SpecInvalidError):
             body["problems"] = [p.to_dict() for p in error.problems]
         envelope = Envelope(self.command, self._id(), body, ErrorInfo(error.code, error.message))
-        self._finish(envelope, lambda console: show_error(console, error))
+
+        def shown(console: Console) -> None:
+            if show is not None:
+                show(console)
+            show_error(console, error)
+
+        self._finish(envelope, shown)
 
     def _finish(self, envelope: Envelope, show: Show) -> NoReturn:
         code = envelope.error.code.value if envelope.error else None

@@ -29,11 +29,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from deeprun.ports.gates import FuzzReport
 
 LOOPBACK = "127.0.0.1"
 REQUEST_TIMEOUT = 30.0
@@ -44,42 +46,40 @@ _BODY_LIMIT = 400
 _TIMED_OUT = "timed out after"
 
 
-@dataclass(frozen=True)
-class FuzzReport:
-    """What one Schemathesis run did and found."""
+class SchemathesisFuzzer:
+    """``seed`` picks other inputs than the derandomized default; ``keep`` is a folder where
+    the raw NDJSON event stream and JSON summary are copied for a closer look."""
 
-    cases: int  # test cases Schemathesis generated and ran
-    requests: int  # HTTP requests it sent (one per case: equal to cases unless one errored)
-    operations: int  # API operations exercised
-    server_errors: list[str]  # one line per distinct 5xx: method, path, status, count, request
-    problems: list[str]  # anything that kept the run from being a clean, complete one
-    complete: bool  # the run finished on its own (no timeout, no fatal error)
-    seconds: float  # wall time of the run
+    def __init__(self, seed: int | None = None, keep: Path | None = None) -> None:
+        self.seed = seed
+        self.keep = keep
 
-    def summary(self) -> str:
-        lines = [
-            f"{self.cases} cases, {self.requests} requests, {self.operations} operations "
-            f"in {self.seconds:.1f} s{'' if self.complete else ' (INCOMPLETE)'}",
-            *(f"5xx: {line}" for line in self.server_errors),
-            *(f"problem: {line}" for line in self.problems),
-        ]
-        return "\n".join(lines)
+    def fuzz(
+        self, base_url: str, headers: Mapping[str, str], *, max_examples: int, timeout: float
+    ) -> FuzzReport:
+        return fuzz(
+            base_url,
+            headers,
+            max_examples=max_examples,
+            timeout=timeout,
+            seed=self.seed,
+            keep=self.keep,
+        )
 
 
 def fuzz(
     base_url: str,
-    headers: dict[str, str],
+    headers: Mapping[str, str],
     *,
-    max_examples: int = 25,
-    seed: int | None = None,
-    timeout: float = 600,
-    keep: Path | None = None,
+    max_examples: int,
+    timeout: float,
+    seed: int | None,
+    keep: Path | None,
 ) -> FuzzReport:
     """Fuzz every operation of the OpenAPI schema at ``base_url``/openapi.json.
 
     ``base_url`` must be ``http://127.0.0.1:PORT``; ``headers`` (e.g. a bearer token) go on
-    every request. The only check is Schemathesis's ``not_a_server_error``. With ``keep``, the
-    raw NDJSON event stream and JSON summary are copied into that folder for a closer look.
+    every request. The only check is Schemathesis's ``not_a_server_error``.
     """
     base = _loopback_base(base_url)
     if max_examples < 1 or timeout <= 0:
@@ -115,15 +115,15 @@ def fuzz(
         cases=record.cases,
         requests=record.requests,
         operations=operations,
-        server_errors=record.server_error_lines(),
-        problems=problems + record.problems,
+        server_errors=tuple(record.server_error_lines()),
+        problems=(*problems, *record.problems),
         complete=complete and not any(p.startswith(_TIMED_OUT) for p in problems),
         seconds=seconds,
     )
 
 
 def _command(
-    work: Path, base: str, headers: dict[str, str], max_examples: int, seed: int | None
+    work: Path, base: str, headers: Mapping[str, str], max_examples: int, seed: int | None
 ) -> list[str]:
     config = work / "schemathesis.toml"
     config.write_text("")  # pinned and empty: no schemathesis.toml is discovered
@@ -168,7 +168,7 @@ def _command(
 def _run(command: list[str], work: Path, timeout: float) -> list[str]:
     """Runs Schemathesis; the problems it had (finding 5xx is not one: exit code 1)."""
     try:
-        result = subprocess.run(
+        result = subprocess.run(  # noqa: S603 - our interpreter, argv built here
             command,
             cwd=work,
             env=_environment(),

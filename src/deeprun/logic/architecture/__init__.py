@@ -1,0 +1,1 @@
+"""Static rules over a generated project: structure, code, imports and the Dockerfile."""
