@@ -89,6 +89,7 @@ class Run:
         self.fuzz_examples = policy.fuzz_examples
         self.boot_budget = policy.boot_budget
         self.timeout = policy.command_timeout
+        self.files = tools.files.read(project)
         self.venv: Path | None = None
         self.base_url: str | None = None
         self.secret = secrets.token_urlsafe(48)
@@ -96,7 +97,7 @@ class Run:
 
     @property
     def auth(self) -> bool:
-        return (self.project / "app" / "modules" / "auth").is_dir()
+        return any(path.startswith("app/modules/auth/") for path in self.files)
 
     def env(self, **extra: str) -> dict[str, str]:
         assert self.venv is not None, "install runs first"
@@ -158,9 +159,8 @@ def architecture_gate(run: Run) -> Outcome:
 
 def install_gate(run: Run) -> Outcome:
     try:
-        pyproject = (run.project / "pyproject.toml").read_text(encoding="utf-8")
-        pins = project_requirements(pyproject)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        pins = project_requirements(run.files.get("pyproject.toml", ""))
+    except ValueError as exc:
         return Outcome.failed(
             [Failure("install", f"cannot read the pins: {exc}", "pyproject.toml")]
         )
@@ -291,7 +291,8 @@ def _weak_secret_refused(run: Run, env: Mapping[str, str]) -> list[Failure]:
 
 
 def fuzz_gate(run: Run) -> Outcome:
-    assert run.base_url is not None, "boot passed"
+    if run.base_url is None:
+        return Outcome(GateStatus.NOT_RUN, reason="the app did not boot")
     headers = (
         run.tools.probe.admin_headers(run.base_url, ADMIN_EMAIL, run.admin_password)
         if run.auth
