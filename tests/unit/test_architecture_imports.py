@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from deeprun.contracts.gates import Import
 from deeprun.logic.architecture.imports import import_rules, strongly_connected
+from deeprun.logic.architecture.rules import RULES
 from deeprun.logic.architecture.structure import structure_rules
+from tests.specs import ROOT
 
 FILES = {
     "app/modules/note/router.py": "",
@@ -80,3 +82,9 @@ def test_every_module_with_a_test_file_passes_and_one_without_fires() -> None:
         f == ("TEST.MODULE_MISSING_TESTS", "app/modules/note/__init__.py") for f in found
     )
     assert ("STRUCTURE.REQUIRED_FILE", "app/main.py") in found
+
+
+def test_the_gates_page_lists_every_rule_with_its_summary() -> None:
+    page = (ROOT / "docs" / "gates.md").read_text()
+    for rule in RULES.values():
+        assert f"| `{rule.id}` | {rule.summary} |" in page
