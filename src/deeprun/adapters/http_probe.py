@@ -77,14 +77,14 @@ class HttpxProbe:
 
     def _client(self, base_url: str) -> httpx.Client:
         return httpx.Client(
-            base_url=_loopback(base_url),
+            base_url=loopback(base_url),
             timeout=self._timeout,
             follow_redirects=False,
             trust_env=False,
         )
 
 
-def _loopback(base_url: str) -> str:
+def loopback(base_url: str) -> str:
     """The base URL unchanged; ValueError unless it is http(s) on a loopback host."""
     refused = ValueError(f"the probe only talks to loopback http(s), not {base_url!r}")
     try:
@@ -164,7 +164,7 @@ class _AuthFlow:
         registration); the new account's password once it answered 201."""
         try:
             body = register_body(document, email)
-        except _UnbuildableError as error:
+        except UnbuildableError as error:
             self._fail("register", f"cannot build a register body from the OpenAPI: {error}")
             return None
         self._evidence["registered_by"] = "self"
@@ -228,13 +228,13 @@ def _excerpt(response: httpx.Response) -> str:
     return response.text[:BODY_EXCERPT]
 
 
-class _UnbuildableError(Exception):
+class UnbuildableError(Exception):
     """A request schema this probe cannot satisfy."""
 
 
 def register_body(document: Schema, email: str) -> dict[str, object]:
     """The smallest valid body for POST /auth/register: required properties, email, password."""
-    examples = _Examples(document)
+    examples = Examples(document)
     schema = examples.resolve(
         _at(document, "paths", "/auth/register", "post", "requestBody", "content")
         .get("application/json", {})
@@ -242,7 +242,7 @@ def register_body(document: Schema, email: str) -> dict[str, object]:
     )
     body = examples.value(schema)
     if not isinstance(body, dict):
-        raise _UnbuildableError("the register body is not an object")
+        raise UnbuildableError("the register body is not an object")
     secret = examples.resolve(schema.get("properties", {}).get("password", {}))
     return {**body, "email": email, "password": _fit(PASSWORD, secret)}
 
@@ -251,12 +251,12 @@ def _at(node: Schema, *keys: str) -> Schema:
     for key in keys:
         child = node.get(key)
         if not isinstance(child, Mapping):
-            raise _UnbuildableError(f"the OpenAPI document has no {key!r} under {keys}")
+            raise UnbuildableError(f"the OpenAPI document has no {key!r} under {keys}")
         node = child
     return node
 
 
-class _Examples:
+class Examples:
     """A valid value for a schema of one OpenAPI document: the first, smallest that fits."""
 
     def __init__(self, document: Schema) -> None:
@@ -266,33 +266,52 @@ class _Examples:
         """The schema with its local ``$ref`` chain followed."""
         for _ in range(MAX_DEPTH):
             if not isinstance(schema, Mapping):
-                raise _UnbuildableError(f"not a schema: {schema!r}")
+                raise UnbuildableError(f"not a schema: {schema!r}")
             ref = schema.get("$ref")
             if not isinstance(ref, str):
                 return schema
             if not ref.startswith("#/"):
-                raise _UnbuildableError(f"only local references are followed, not {ref!r}")
+                raise UnbuildableError(f"only local references are followed, not {ref!r}")
             keys = [p.replace("~1", "/").replace("~0", "~") for p in ref[2:].split("/")]
             schema = _at(self._document, *keys)
-        raise _UnbuildableError("a $ref chain does not end")
+        raise UnbuildableError("a $ref chain does not end")
 
     def value(self, schema: object, depth: int = 0) -> object:
         if depth > MAX_DEPTH:
-            raise _UnbuildableError("the schema nests too deeply (a required cycle?)")
+            raise UnbuildableError("the schema nests too deeply (a required cycle?)")
         node = self.resolve(schema)
         if "const" in node:
             return node["const"]
         if node.get("enum"):
             return next((v for v in node["enum"] if v is not None), node["enum"][0])
-        if "allOf" in node:
-            return self.value(self._merged(node), depth + 1)
-        for key in ("anyOf", "oneOf"):
-            if key in node:
-                return self.value(self._not_null(node[key]), depth + 1)
+        inner = self._inner(node)
+        if inner is not None:
+            return self.value(inner, depth + 1)
         return self._typed(node, depth)
 
+    def concrete(self, schema: object) -> Schema:
+        """The plain schema a value is built from: what a caller must know to vary that value
+        (its type, its format, an object's properties) without building it."""
+        node = self.resolve(schema)
+        for _ in range(MAX_DEPTH):
+            inner = self._inner(node)
+            if inner is None:
+                return node
+            node = self.resolve(inner)
+        raise UnbuildableError("the schema nests too deeply (a required cycle?)")
+
+    def _inner(self, node: Schema) -> object | None:
+        """What stands for a combined schema (allOf merged, the first non-null alternative);
+        None for a plain one."""
+        if "allOf" in node:
+            return self._merged(node)
+        for key in ("anyOf", "oneOf"):
+            if key in node:
+                return self._not_null(node[key])
+        return None
+
     def _typed(self, node: Schema, depth: int) -> object:
-        kind = _kind(node)
+        kind = json_type(node)
         if kind == "object":
             required = node.get("required", [])
             properties = node.get("properties", {})
@@ -324,12 +343,12 @@ class _Examples:
     def _not_null(self, options: list[object]) -> object:
         """The first alternative that is not ``null``: a required field must carry a value."""
         for option in options:
-            if _kind(self.resolve(option)) != "null":
+            if json_type(self.resolve(option)) != "null":
                 return option
         return options[0]
 
 
-def _kind(node: Schema) -> str:
+def json_type(node: Schema) -> str:
     kind = node.get("type")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), "null")
@@ -375,7 +394,7 @@ def _matching(pattern: str, low: int, high: int | None) -> str:
             ),
         )
     except (HypothesisException, re.error) as error:
-        raise _UnbuildableError(f"no string matches {pattern!r}: {error}") from error
+        raise UnbuildableError(f"no string matches {pattern!r}: {error}") from error
     return found
 
 
@@ -408,7 +427,7 @@ def _number(node: Schema, *, integral: bool) -> int | float:
         value = math.ceil(candidate) if integral else candidate
         if _within(value, low, high, step):
             return value
-    raise _UnbuildableError(f"no number fits {dict(node)}")
+    raise UnbuildableError(f"no number fits {dict(node)}")
 
 
 def _within(value: float, low: Bound | None, high: Bound | None, step: float | None) -> bool:

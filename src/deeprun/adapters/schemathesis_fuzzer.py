@@ -13,6 +13,10 @@ hit, which is not a 5xx and so cannot make a run flaky (boot with a high ``LOGIN
 to fuzz their logic further). ``--continue-on-failure`` keeps an operation going after its first
 5xx, so every distinct one is found and the count does not depend on where the first one fell.
 
+Then the known-bad-inputs pass of ``bad_inputs`` (NUL bytes, 64-bit overflows, naive datetimes:
+values a derandomized run never happens to send) runs against the same server, with the same
+headers and what is left of the timeout; its cases and 5xx are counted and reported alike.
+
 The NDJSON event stream is the record we read: every case, request and response, so the counts
 are exact and each 5xx comes with the request that caused it. It is written as the run goes, so
 a run cut short by the timeout still reports what it found.
@@ -35,6 +39,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from deeprun.adapters.bad_inputs import BadInputReport, send_bad_inputs
 from deeprun.ports.gates import FuzzReport
 
 LOOPBACK = "127.0.0.1"
@@ -92,12 +97,14 @@ def fuzz(
         events, summary = work / "events.ndjson", work / "summary.json"
         started = time.monotonic()
         problems = _run(_command(work, base, headers, max_examples, seed), work, timeout)
+        bad = send_bad_inputs(base, headers, budget=max(timeout - time.monotonic() + started, 0))
         seconds = time.monotonic() - started
         record = _Record(base)
         if events.exists():
             record.read(events)
         elif not problems:
             problems.append("schemathesis wrote no event stream")
+        record.add(bad)
         final = _summary(summary)
         if keep is not None:
             keep.mkdir(parents=True, exist_ok=True)
@@ -116,8 +123,8 @@ def fuzz(
         requests=record.requests,
         operations=operations,
         server_errors=tuple(record.server_error_lines()),
-        problems=(*problems, *record.problems),
-        complete=complete and not any(p.startswith(_TIMED_OUT) for p in problems),
+        problems=(*problems, *record.problems, *bad.problems),
+        complete=complete and bad.complete and not any(p.startswith(_TIMED_OUT) for p in problems),
         seconds=seconds,
     )
 
@@ -274,6 +281,15 @@ class _Record:
             elif "FatalError" in event:
                 error = event["FatalError"]
                 self.problems.append(f"fatal error: {_exception(error.get('exception'))}")
+
+    def add(self, bad: BadInputReport) -> None:
+        """The known-bad-inputs pass: its counts, and its 5xx deduplicated with ours."""
+        self.cases += bad.cases
+        self.requests += bad.requests
+        for error in bad.server_errors:
+            self._server_error(
+                error.method, error.path, error.status, error.request, error.response
+            )
 
     def operation_count(self) -> int:
         return len(self.labels)

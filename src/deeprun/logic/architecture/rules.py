@@ -115,7 +115,7 @@ _CATALOGUE = (
     ),
     Rule(
         "TEST.MODULE_MISSING_TESTS",
-        "Every module under app/modules has a test file with at least one test.",
+        "Every module under app/modules with a router has a test file with a test in it.",
         "Add tests/modules/test_<module>.py with tests of its routes.",
     ),
 )
