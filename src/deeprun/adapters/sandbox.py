@@ -71,12 +71,7 @@ class ProcessSandbox:
         stdout: int | IO[bytes],
         stderr: int | IO[bytes],
     ) -> subprocess.Popen[str]:
-        limit = self.memory_bytes
-
-        def confine() -> None:  # runs in the child, before exec
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-        return subprocess.Popen(  # noqa: S603 - argv is built by the gates, never by a shell
+        process = subprocess.Popen(  # noqa: S603 - argv is built by the gates, never by a shell
             list(argv),
             cwd=cwd,
             env=self.environment(env),
@@ -86,8 +81,13 @@ class ProcessSandbox:
             text=True,
             errors="replace",
             start_new_session=True,
-            preexec_fn=confine,  # noqa: PLW1509 - single-threaded caller; rlimits need it
         )
+        # Set from outside (not in a preexec_fn, which is unsafe when gates run in threads);
+        # the child's own children inherit it.
+        limit = (self.memory_bytes, self.memory_bytes)
+        with contextlib.suppress(ProcessLookupError):
+            resource.prlimit(process.pid, resource.RLIMIT_AS, limit)
+        return process
 
 
 class SandboxedService:

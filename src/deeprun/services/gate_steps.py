@@ -92,6 +92,7 @@ class Run:
         self.files = tools.files.read(project)
         self.venv: Path | None = None
         self.base_url: str | None = None
+        self.migrated: str | None = None  # a database the migrations gate left at head
         self.secret = secrets.token_urlsafe(48)
         self.admin_password = secrets.token_urlsafe(18)
 
@@ -218,6 +219,7 @@ def migrations_gate(run: Run) -> Outcome:
     url = run.database()
     result = run.tool("python", "-c", _ALEMBIC, *MIGRATION_STEPS, env={"DATABASE_URL": url})
     if result.ok:
+        run.migrated = url  # at head after the round trip: boot seeds and serves it
         return Outcome.of((), steps=list(MIGRATION_STEPS))
     ran = [
         line.removeprefix(_STEP).strip()
@@ -244,22 +246,25 @@ def tests_gate(run: Run) -> Outcome:
 
 
 def boot_gate(run: Run) -> Outcome:
-    url = run.database()
+    url = run.migrated or run.database()
     port = run.tools.free_port()
     env = run.server_env(url, port)
-    for step in (("alembic", "upgrade", "head"), ("python", "-m", "scripts.seed")):
+    steps = [("python", "-m", "scripts.seed")]
+    if run.migrated is None:
+        steps.insert(0, ("alembic", "upgrade", "head"))
+    for step in steps:
         prepared = run.tool(*step, env=env)
         if not prepared.ok:
             return Outcome.failed([_failure("boot", prepared, run.project, " ".join(step))])
-    weak = _weak_secret_refused(run, env)
     server = run.tools.sandbox.start(
         [str(run.venv / "bin" / "python"), "-m", "app.server"] if run.venv else [],
         cwd=run.project,
         env=run.env(**env),
     )
     run.cleanup.callback(server.stop)
-    base = f"http://127.0.0.1:{port}"
     started = run.tools.clock()
+    weak = _weak_secret_refused(run, env)  # while the server starts
+    base = f"http://127.0.0.1:{port}"
     if not run.tools.probe.wait_healthy(base, run.boot_budget, server.running):
         exited = not server.running()
         found = parse.traceback_failure("boot", server.stop(), str(run.project), "no output")

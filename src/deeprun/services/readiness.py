@@ -1,4 +1,5 @@
-"""``check ready``: the gates of BACKEND_CONTRACT.md "Readiness", in order, each timed.
+"""``check ready``: the gates of BACKEND_CONTRACT.md "Readiness", in order, each timed (the
+project's tests run beside boot and fuzz unless failing fast).
 
 The project is copied into a working folder first, so no tool writes into the user's files.
 A gate that cannot run is skipped with its reason (a failure unless the caller allowed that
@@ -9,6 +10,7 @@ containers a gate starts are ended when the run ends, whatever happened.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -28,6 +30,12 @@ REQUIRES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Runs in a thread beside the gates that follow it (its own database and processes): the
+# project's tests and the boot + fuzz pair are the two long gates, and they share nothing.
+# With fail fast everything runs in order, so the first failure stops the rest.
+BESIDE = frozenset({"tests"})
+
+
 def check_ready(
     root: Path, workdir: Path, tools: Tools, policy: Policy, progress: Callable[[str], None]
 ) -> Readiness:
@@ -37,12 +45,17 @@ def check_ready(
     project = workdir / "project"
     tools.files.copy(root, project)
     results: dict[str, GateResult] = {}
-    with ExitStack() as cleanup:
+    beside: dict[str, Future[GateResult]] = {}
+    with ExitStack() as cleanup, ThreadPoolExecutor(max_workers=1) as pool:
         run = Run(project, tools, cleanup, policy)
         for gate in GATES:
             progress(gate)
-            results[gate] = _gate(gate, run, results, policy)
-    return Readiness(tuple(results.values()), policy.allowed_skips)
+            if gate in BESIDE and not policy.fail_fast:
+                beside[gate] = pool.submit(_gate, gate, run, dict(results), policy)
+            else:
+                results[gate] = _gate(gate, run, results, policy)
+        results.update((gate, future.result()) for gate, future in beside.items())
+    return Readiness(tuple(results[gate] for gate in GATES), policy.allowed_skips)
 
 
 def _gate(gate: str, run: Run, done: dict[str, GateResult], policy: Policy) -> GateResult:
