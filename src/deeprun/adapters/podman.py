@@ -39,6 +39,9 @@ WHEEL_PLATFORMS = (  # pip expands only the legacy manylinux2014 tag to older on
 )
 
 
+SYSTEM_BINARIES = ("/usr/local/sbin", "/usr/sbin", "/sbin")
+
+
 def default_root() -> Path:
     """The store under deeprun's cache folder (``DEEPRUN_CACHE_DIR``, as the gates use)."""
     cache = os.environ.get("DEEPRUN_CACHE_DIR") or str(Path.home() / ".cache" / "deeprun")
@@ -148,6 +151,8 @@ class Podman:
     ) -> CommandResult:
         """podman against deeprun's store; ``extra_env`` carries values that `--env=NAME` reads."""
         env = {**os.environ, **self.environment(), **(extra_env or {})}
+        # Its network plugins call iptables, which lives in sbin: not on every caller's PATH.
+        env["PATH"] = os.pathsep.join([env.get("PATH", os.defpath), *SYSTEM_BINARIES])
         return run(["podman", *args], env=env, timeout=timeout)
 
     def _containers_conf(self) -> str:
