@@ -109,6 +109,10 @@ class Run:
             **extra,
         }
 
+    def executable(self, name: str) -> str:
+        assert self.venv is not None, "install runs first"
+        return str(self.venv / "bin" / name)
+
     def tool(
         self,
         name: str,
@@ -116,9 +120,8 @@ class Run:
         env: Mapping[str, str] | None = None,
         timeout: float | None = None,
     ) -> CommandResult:
-        assert self.venv is not None, "install runs first"
         return self.tools.sandbox.run(
-            [str(self.venv / "bin" / name), *args],
+            [self.executable(name), *args],
             cwd=self.project,
             env=self.env(**(env or {})),
             timeout=timeout or self.timeout,
@@ -257,7 +260,7 @@ def boot_gate(run: Run) -> Outcome:
         if not prepared.ok:
             return Outcome.failed([_failure("boot", prepared, run.project, " ".join(step))])
     server = run.tools.sandbox.start(
-        [str(run.venv / "bin" / "python"), "-m", "app.server"] if run.venv else [],
+        [run.executable("python"), "-m", "app.server"],
         cwd=run.project,
         env=run.env(**env),
     )
