@@ -68,3 +68,16 @@ def test_an_empty_folder_is_not_ready_and_says_why(tmp_path: Path) -> None:
     assert statuses["tests"] == "not_run"
     codes = {f["code"] for f in body["failures"]}
     assert {"STRUCTURE.REQUIRED_FILE", "install"} <= codes
+
+
+def test_a_file_that_does_not_parse_is_named_and_the_graph_is_left_out(
+    shop: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "p"
+    shutil.copytree(shop, project)
+    (project / "app" / "common" / "paths.py").write_text("def broken(:\n")
+    body = envelope(run("check", "architecture", str(project), "--json"))
+    assert body["imports_checked"] is None
+    assert ("STRUCTURE.SYNTAX", "app/common/paths.py") in {
+        (v["code"], v["file"]) for v in body["violations"]
+    }

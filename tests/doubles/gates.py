@@ -146,7 +146,7 @@ class NoContainers:
 
 @dataclass
 class NoImports:
-    def imports(self, root: Path, package: str) -> tuple[Import, ...]:
+    def imports(self, root: Path, package: str) -> tuple[Import, ...] | None:
         return ()
 
 

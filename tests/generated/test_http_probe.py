@@ -6,10 +6,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -24,66 +20,17 @@ import pytest
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field, ValidationError
 
 from deeprun.adapters.http_probe import HttpxProbe, register_body
+from deeprun.adapters.loopback import free_port
 from deeprun.ports.gates import HttpProbe
-from tests.generated.harness import Project
-from tests.specs import EXAMPLES, ROOT
+from tests.generated.harness import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    Project,
+    compile_example,
+    serving,
+)
 
-SECRET = "http-probe-suite-" + "s" * 32
-ADMIN_EMAIL, ADMIN_PASSWORD = "root@example.com", "a-long-password"
-ADMIN = {"FIRST_ADMIN_EMAIL": ADMIN_EMAIL, "FIRST_ADMIN_PASSWORD": ADMIN_PASSWORD}
 PROBE: HttpProbe = HttpxProbe(timeout=30)
-
-
-def _free_port() -> int:
-    with socket.socket() as bound:
-        bound.bind(("127.0.0.1", 0))
-        port: int = bound.getsockname()[1]
-    return port
-
-
-def _compiled(example: str, root: Path, venv: Path) -> Project:
-    output = root / "project"
-    subprocess.run(
-        [sys.executable, "-m", "deeprun", "compile", str(EXAMPLES / example), "-o", str(output)],
-        cwd=ROOT,
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
-    return Project(output, venv)
-
-
-@contextlib.contextmanager
-def _serving(project: Project, database: str) -> Iterator[str]:
-    """Migrated, seeded and booted; the base URL once ``wait_healthy`` saw it up."""
-    project.check("alembic", "upgrade", "head", env={"DATABASE_URL": database})
-    project.check("python", "-m", "scripts.seed", env={"DATABASE_URL": database, **ADMIN})
-    port = _free_port()
-    env = project.env(
-        DATABASE_URL=database,
-        JWT_SECRET=SECRET,
-        HOST="127.0.0.1",
-        PORT=str(port),
-        LOGIN_RATE_LIMIT="1000/minute",
-    )
-    process = subprocess.Popen(
-        [str(project.venv / "bin" / "python"), "-m", "app.server"],
-        cwd=project.path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        assert PROBE.wait_healthy(base, 60, lambda: process.poll() is None)
-        yield base
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -96,8 +43,9 @@ def boot(
 
         def base(example: str) -> str:
             if example not in booted:
-                project = _compiled(example, tmp_path_factory.mktemp("probe"), stack_venv)
-                booted[example] = stack.enter_context(_serving(project, new_database()))
+                output = compile_example(example, tmp_path_factory.mktemp("probe") / "project")
+                project = Project(output, stack_venv)
+                booted[example] = stack.enter_context(serving(project, new_database()))
             return booted[example]
 
         yield base
@@ -124,7 +72,7 @@ def test_wait_healthy_is_true_on_a_booted_server(boot: Callable[[str], str]) -> 
 
 def test_wait_healthy_gives_up_when_the_budget_ends() -> None:
     started = time.monotonic()
-    assert not PROBE.wait_healthy(f"http://localhost:{_free_port()}", 1.0, lambda: True)
+    assert not PROBE.wait_healthy(f"http://localhost:{free_port()}", 1.0, lambda: True)
     assert 1.0 <= time.monotonic() - started < 3
 
 
@@ -136,7 +84,7 @@ def test_wait_healthy_stops_as_soon_as_the_process_is_gone() -> None:
         return len(calls) < 3
 
     started = time.monotonic()
-    assert not PROBE.wait_healthy(f"http://[::1]:{_free_port()}", 60, alive)
+    assert not PROBE.wait_healthy(f"http://[::1]:{free_port()}", 60, alive)
     assert time.monotonic() - started < 2
     assert len(calls) == 3
 
@@ -355,10 +303,10 @@ def test_a_register_that_answers_500_fails_register_and_skips_the_login() -> Non
 
 
 def test_a_server_that_is_not_there_is_a_failure_not_an_exception() -> None:
-    probe = PROBE.auth_flow(f"http://127.0.0.1:{_free_port()}", ADMIN_EMAIL, ADMIN_PASSWORD)
+    probe = PROBE.auth_flow(f"http://127.0.0.1:{free_port()}", ADMIN_EMAIL, ADMIN_PASSWORD)
     assert [f.tool_code for f in probe.failures] == ["openapi"]
     assert "ConnectError" in probe.failures[0].message
-    assert PROBE.admin_headers(f"http://127.0.0.1:{_free_port()}", ADMIN_EMAIL, "x") == {}
+    assert PROBE.admin_headers(f"http://127.0.0.1:{free_port()}", ADMIN_EMAIL, "x") == {}
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,8 @@ import pytest
 
 from deeprun.entrypoints.bootstrap import architecture_tools
 from deeprun.services import architecture
-from tests.specs import EXAMPLES, ROOT
+from tests.generated.harness import compile_example
+from tests.specs import ROOT
 
 Edit = Callable[[Path], None]
 
@@ -340,24 +341,7 @@ GATED = (
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("mutations") / "shop"
-    compiled = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "deeprun",
-            "compile",
-            str(EXAMPLES / "shop-1.0.json"),
-            "-o",
-            str(output),
-        ],
-        capture_output=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-    assert compiled.returncode == 0, compiled.stderr
-    return output
+    return compile_example("shop-1.0.json", tmp_path_factory.mktemp("mutations") / "shop")
 
 
 def mutate(shop: Path, tmp_path: Path, edits: tuple[Edit, ...]) -> Path:

@@ -14,19 +14,23 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import grimp
+from grimp.exceptions import SourceSyntaxError
 
 from deeprun.contracts.gates import Import
 
 
 class GrimpImportGraph:
-    def imports(self, root: Path, package: str) -> tuple[Import, ...]:
+    def imports(self, root: Path, package: str) -> tuple[Import, ...] | None:
         with _importable(root, package):
-            graph = grimp.build_graph(
-                package,
-                include_external_packages=True,
-                exclude_type_checking_imports=True,
-                cache_dir=None,
-            )
+            try:
+                graph = grimp.build_graph(
+                    package,
+                    include_external_packages=True,
+                    exclude_type_checking_imports=True,
+                    cache_dir=None,
+                )
+            except SourceSyntaxError:  # STRUCTURE.SYNTAX names the file
+                return None
         found: list[Import] = []
         for importer in sorted(graph.modules):
             if not _inside(importer, package):

@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from deeprun.adapters.cache_dir import cache_root
 from deeprun.ports.gates import CommandResult
 
 BASE_IMAGE = "docker.io/library/python:3.11-slim"
@@ -40,12 +41,6 @@ WHEEL_PLATFORMS = (  # pip expands only the legacy manylinux2014 tag to older on
 
 
 SYSTEM_BINARIES = ("/usr/local/sbin", "/usr/sbin", "/sbin")
-
-
-def default_root() -> Path:
-    """The store under deeprun's cache folder (``DEEPRUN_CACHE_DIR``, as the gates use)."""
-    cache = os.environ.get("DEEPRUN_CACHE_DIR") or str(Path.home() / ".cache" / "deeprun")
-    return Path(cache) / "containers"
 
 
 def run(
@@ -76,7 +71,7 @@ class Podman:
     """A `ContainerEngine` over the podman command line and a private store under ``root``."""
 
     def __init__(self, root: Path | None = None) -> None:
-        self._root = root or default_root()
+        self._root = root or cache_root() / "containers"
 
     def environment(self) -> dict[str, str]:
         """The variables that point podman at deeprun's config and store (written if missing)."""

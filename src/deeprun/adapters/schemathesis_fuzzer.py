@@ -62,71 +62,56 @@ class SchemathesisFuzzer:
     def fuzz(
         self, base_url: str, headers: Mapping[str, str], *, max_examples: int, timeout: float
     ) -> FuzzReport:
-        return fuzz(
-            base_url,
-            headers,
-            max_examples=max_examples,
-            timeout=timeout,
-            seed=self.seed,
-            keep=self.keep,
+        """Fuzz every operation of the OpenAPI schema at ``base_url``/openapi.json.
+
+        ``base_url`` must be ``http://127.0.0.1:PORT``; ``headers`` (e.g. a bearer token) go on
+        every request. The only check is Schemathesis's ``not_a_server_error``.
+        """
+        base = _loopback_base(base_url)
+        if max_examples < 1 or timeout <= 0:
+            raise ValueError("max_examples must be at least 1 and timeout positive")
+        for name, value in headers.items():
+            if not name or ":" in name or any(c in f"{name}{value}" for c in "\r\n"):
+                raise ValueError(f"invalid header {name!r}")
+        with tempfile.TemporaryDirectory(prefix="deeprun-fuzz-") as tmp:
+            work = Path(tmp)
+            events, summary = work / "events.ndjson", work / "summary.json"
+            started = time.monotonic()
+            problems = _run(_command(work, base, headers, max_examples, self.seed), work, timeout)
+            bad = send_bad_inputs(
+                base, headers, budget=max(timeout - time.monotonic() + started, 0)
+            )
+            seconds = time.monotonic() - started
+            record = _Record(base)
+            if events.exists():
+                record.read(events)
+            elif not problems:
+                problems.append("schemathesis wrote no event stream")
+            record.add(bad)
+            final = _summary(summary)
+            if self.keep is not None:
+                self.keep.mkdir(parents=True, exist_ok=True)
+                for path in (events, summary):
+                    if path.exists():
+                        shutil.copyfile(path, self.keep / path.name)
+        operations = record.operation_count()
+        complete = False
+        if final is not None:
+            problems += _summary_problems(final)
+            tested = (final.get("operations") or {}).get("tested")
+            operations = tested if isinstance(tested, int) else operations
+            complete = final.get("complete") is True and final.get("stop_reason") == "completed"
+        return FuzzReport(
+            cases=record.cases,
+            requests=record.requests,
+            operations=operations,
+            server_errors=tuple(record.server_error_lines()),
+            problems=(*problems, *record.problems, *bad.problems),
+            complete=complete
+            and bad.complete
+            and not any(p.startswith(_TIMED_OUT) for p in problems),
+            seconds=seconds,
         )
-
-
-def fuzz(
-    base_url: str,
-    headers: Mapping[str, str],
-    *,
-    max_examples: int,
-    timeout: float,
-    seed: int | None,
-    keep: Path | None,
-) -> FuzzReport:
-    """Fuzz every operation of the OpenAPI schema at ``base_url``/openapi.json.
-
-    ``base_url`` must be ``http://127.0.0.1:PORT``; ``headers`` (e.g. a bearer token) go on
-    every request. The only check is Schemathesis's ``not_a_server_error``.
-    """
-    base = _loopback_base(base_url)
-    if max_examples < 1 or timeout <= 0:
-        raise ValueError("max_examples must be at least 1 and timeout positive")
-    for name, value in headers.items():
-        if not name or ":" in name or any(c in f"{name}{value}" for c in "\r\n"):
-            raise ValueError(f"invalid header {name!r}")
-    with tempfile.TemporaryDirectory(prefix="deeprun-fuzz-") as tmp:
-        work = Path(tmp)
-        events, summary = work / "events.ndjson", work / "summary.json"
-        started = time.monotonic()
-        problems = _run(_command(work, base, headers, max_examples, seed), work, timeout)
-        bad = send_bad_inputs(base, headers, budget=max(timeout - time.monotonic() + started, 0))
-        seconds = time.monotonic() - started
-        record = _Record(base)
-        if events.exists():
-            record.read(events)
-        elif not problems:
-            problems.append("schemathesis wrote no event stream")
-        record.add(bad)
-        final = _summary(summary)
-        if keep is not None:
-            keep.mkdir(parents=True, exist_ok=True)
-            for path in (events, summary):
-                if path.exists():
-                    shutil.copyfile(path, keep / path.name)
-    operations = record.operation_count()
-    complete = False
-    if final is not None:
-        problems += _summary_problems(final)
-        tested = (final.get("operations") or {}).get("tested")
-        operations = tested if isinstance(tested, int) else operations
-        complete = final.get("complete") is True and final.get("stop_reason") == "completed"
-    return FuzzReport(
-        cases=record.cases,
-        requests=record.requests,
-        operations=operations,
-        server_errors=tuple(record.server_error_lines()),
-        problems=(*problems, *record.problems, *bad.problems),
-        complete=complete and bad.complete and not any(p.startswith(_TIMED_OUT) for p in problems),
-        seconds=seconds,
-    )
 
 
 def _command(

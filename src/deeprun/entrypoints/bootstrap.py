@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from deeprun.adapters.cache_dir import cache_root
 from deeprun.adapters.databases import EmbeddedServer, PostgresDatabases
 from deeprun.adapters.hadolint import Hadolint
 from deeprun.adapters.http_probe import HttpxProbe
@@ -34,12 +35,6 @@ class Adapters:
 
 def bootstrap(formatter: Formatter | None = None, writer: TreeWriter | None = None) -> Adapters:
     return Adapters(formatter or RuffFormatter(), writer or FilesystemTreeWriter())
-
-
-def cache_root() -> Path:
-    """Shared venvs, the gates' PostgreSQL and the container store (``DEEPRUN_CACHE_DIR``)."""
-    configured = os.environ.get("DEEPRUN_CACHE_DIR")
-    return Path(configured) if configured else Path.home() / ".cache" / "deeprun"
 
 
 def architecture_tools() -> ArchitectureTools:

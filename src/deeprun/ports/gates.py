@@ -89,8 +89,9 @@ class Installer(Protocol):
 
 
 class ImportGraph(Protocol):
-    def imports(self, root: Path, package: str) -> tuple[Import, ...]:
-        """Every import in ``package`` found under ``root``, except those under TYPE_CHECKING."""
+    def imports(self, root: Path, package: str) -> tuple[Import, ...] | None:
+        """Every import in ``package`` found under ``root``, except those under TYPE_CHECKING;
+        None when a file of the package does not parse."""
         ...
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import ast
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,21 +39,14 @@ class ArchitectureReport:
 
 
 def check(root: Path, tools: ArchitectureTools) -> ArchitectureReport:
-    files = tools.files.read(root)
-    graph = None
-    if _parses(files):
-        graph = tools.graph.imports(root, "app") if "app/__init__.py" in files else ()
+    return check_files(root, tools.files.read(root), tools)
+
+
+def check_files(
+    root: Path, files: Mapping[str, str], tools: ArchitectureTools
+) -> ArchitectureReport:
+    """``files`` as ``tools.files.read(root)`` gives them, for a caller that read them already."""
+    graph = tools.graph.imports(root, "app") if "app/__init__.py" in files else ()
     lint = tools.linter.lint(root / "Dockerfile") if "Dockerfile" in files else ()
     failures = check_architecture(files, graph, lint)
     return ArchitectureReport(failures, len(files), None if graph is None else len(graph))
-
-
-def _parses(files: dict[str, str]) -> bool:
-    """grimp cannot build a graph over a file that does not parse (STRUCTURE.SYNTAX says so)."""
-    for path, text in files.items():
-        if path.endswith(".py"):
-            try:
-                ast.parse(text, path)
-            except (SyntaxError, ValueError):
-                return False
-    return True

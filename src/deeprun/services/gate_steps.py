@@ -157,7 +157,7 @@ def _failure(gate: str, result: CommandResult, root: Path, what: str) -> Failure
 
 def architecture_gate(run: Run) -> Outcome:
     tools = architecture.ArchitectureTools(run.tools.files, run.tools.graph, run.tools.linter)
-    report = architecture.check(run.project, tools)
+    report = architecture.check_files(run.project, run.files, tools)
     return Outcome.of(report.failures, files=report.files, imports=report.imports)
 
 

@@ -11,6 +11,7 @@ from fnmatch import fnmatchcase
 
 from deeprun.contracts.gates import Failure, Import
 from deeprun.logic.architecture.rules import RULES
+from deeprun.logic.graphs import strongly_connected
 
 _DATABASE = ("sqlalchemy", "asyncpg", "psycopg", "psycopg2", "app.db")
 _WEB = ("fastapi", "starlette")
@@ -116,11 +117,12 @@ def _cycle_failures(
     imports: Sequence[Import], files: Mapping[str, str], package: str
 ) -> Iterable[Failure]:
     inside = [e for e in imports if _matches(e.imported, package) and e.imported != e.importer]
-    graph: dict[str, set[str]] = {}
+    successors: dict[str, set[str]] = {}
     for edge in inside:
-        graph.setdefault(edge.importer, set()).add(edge.imported)
+        successors.setdefault(edge.importer, set()).add(edge.imported)
+    graph = {node: sorted(targets) for node, targets in successors.items()}
     lines = {(e.importer, e.imported): e.line for e in inside}
-    for component in strongly_connected(graph):
+    for component in sorted(sorted(c) for c in strongly_connected(graph)):
         if len(component) < 2:
             continue
         first = component[0]
@@ -130,43 +132,3 @@ def _cycle_failures(
             module_file(first, files),
             lines.get((first, following)),
         )
-
-
-def strongly_connected(graph: Mapping[str, set[str]]) -> list[list[str]]:
-    """Tarjan's algorithm, iterative, each component sorted; deterministic for sorted input."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    components: list[list[str]] = []
-    for root in sorted(graph):
-        if root in index:
-            continue
-        work = [(root, iter(sorted(graph.get(root, ()))))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is None:
-                work.pop()
-                if work:
-                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
-                if low[node] == index[node]:
-                    component = []
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        component.append(member)
-                        if member == node:
-                            break
-                    components.append(sorted(component))
-            elif child not in index:
-                index[child] = low[child] = len(index)
-                stack.append(child)
-                on_stack.add(child)
-                work.append((child, iter(sorted(graph.get(child, ())))))
-            elif child in on_stack:
-                low[node] = min(low[node], index[child])
-    return sorted(components)

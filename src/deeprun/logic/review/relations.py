@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from deeprun.contracts.problems import Problem, ProblemCode
+from deeprun.logic.graphs import strongly_connected
 from deeprun.logic.naming import MAX_IDENTIFIER, to_snake
 from deeprun.logic.review.context import EntityView, RelationView, ReviewContext
 from deeprun.logic.review.names import invalid_identifier
@@ -62,7 +63,7 @@ def check_cycles(ctx: ReviewContext) -> Iterator[Problem]:
 def _cycles(edges: dict[str, list[Edge]]) -> Iterator[list[Edge]]:
     """Each strongly connected component with a cycle, as its edges in document order."""
     targets = {node: [r.target for _, r in out if r.target] for node, out in edges.items()}
-    for component in _strongly_connected(targets):
+    for component in strongly_connected(targets):
         inside = [
             edge
             for node in sorted(component)
@@ -71,44 +72,6 @@ def _cycles(edges: dict[str, list[Edge]]) -> Iterator[list[Edge]]:
         ]
         if inside:
             yield sorted(inside, key=lambda edge: (edge[0].index, edge[1].index))
-
-
-def _strongly_connected(graph: dict[str, list[str]]) -> Iterator[frozenset[str]]:
-    """Tarjan's algorithm, iterative so that 200 entities never meet the recursion limit."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    for root in sorted(graph):
-        if root in index:
-            continue
-        work = [(root, iter(graph.get(root, [])))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is None:
-                work.pop()
-                if work:
-                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
-                if low[node] == index[node]:
-                    component = set()
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        component.add(member)
-                        if member == node:
-                            break
-                    yield frozenset(component)
-            elif child not in index:
-                index[child] = low[child] = len(index)
-                stack.append(child)
-                on_stack.add(child)
-                work.append((child, iter(graph.get(child, []))))
-            elif child in on_stack:
-                low[node] = min(low[node], index[child])
 
 
 def check_reverse_names(ctx: ReviewContext) -> Iterator[Problem]:
