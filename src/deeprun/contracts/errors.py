@@ -12,6 +12,9 @@ contract: once released they are never renamed or reused.
     ├── ArchitectureError        ERR_ARCHITECTURE  `check architecture` found violations
     ├── NotReadyError            ERR_NOT_READY     `check ready` said NO: a gate failed or skipped
     ├── GateError                ERR_GATE          a gate's own machinery failed (no database, …)
+    ├── SpecGenerationError      ERR_SPEC_GENERATION  no reviewable spec came from the prompt
+    ├── ProviderError            ERR_PROVIDER      the LLM vendor failed (after bounded retries)
+    ├── ProviderConfigError      ERR_PROVIDER_CONFIG  unknown provider, missing extra or key
     └── InternalError            ERR_INTERNAL      a defect of deeprun: logged with its traceback
 
 Anything else that escapes a command becomes an InternalError, never a traceback on stdout.
@@ -23,6 +26,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from deeprun.contracts.planning import Attempt
     from deeprun.contracts.problems import Problem
 
 
@@ -37,6 +41,9 @@ class ErrorCode(StrEnum):
     ARCHITECTURE = "ERR_ARCHITECTURE"
     NOT_READY = "ERR_NOT_READY"
     GATE = "ERR_GATE"
+    SPEC_GENERATION = "ERR_SPEC_GENERATION"
+    PROVIDER = "ERR_PROVIDER"
+    PROVIDER_CONFIG = "ERR_PROVIDER_CONFIG"
     INTERNAL = "ERR_INTERNAL"
 
 
@@ -101,6 +108,40 @@ class GateError(DeeprunError):
     """What a gate needs could not be had; the gate that needed it fails with this message."""
 
     code = ErrorCode.GATE
+
+
+class SpecGenerationError(DeeprunError):
+    """Every attempt at a spec from the prompt failed review; ``attempts`` holds each one's
+    problems, ``ignored`` the phrases the planner did not use."""
+
+    code = ErrorCode.SPEC_GENERATION
+
+    def __init__(
+        self, message: str, attempts: tuple[Attempt, ...], ignored: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(message)
+        self.attempts = attempts
+        self.ignored = ignored
+
+
+class ProviderError(DeeprunError):
+    """The vendor answered with an error or not at all. ``retryable`` marks transport trouble
+    (connection, timeout, 429, 5xx, overloaded); ``retry_after`` is the vendor's hint, if any."""
+
+    code = ErrorCode.PROVIDER
+
+    def __init__(
+        self, message: str, *, retryable: bool = False, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+
+class ProviderConfigError(DeeprunError):
+    """The provider cannot be used as configured: unknown name, SDK extra or key missing."""
+
+    code = ErrorCode.PROVIDER_CONFIG
 
 
 class InternalError(DeeprunError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,14 +18,18 @@ from deeprun.adapters.import_graph import GrimpImportGraph
 from deeprun.adapters.loopback import free_port
 from deeprun.adapters.podman import Podman
 from deeprun.adapters.project_files import FilesystemProject
+from deeprun.adapters.providers import open_model
 from deeprun.adapters.ruff_formatter import RuffFormatter
 from deeprun.adapters.sandbox import ProcessSandbox
 from deeprun.adapters.schemathesis_fuzzer import SchemathesisFuzzer
 from deeprun.adapters.tree_writer import FilesystemTreeWriter
 from deeprun.adapters.uv_installer import UvInstaller
+from deeprun.contracts.planning import OFFLINE
 from deeprun.ports.compiling import Formatter, TreeWriter
+from deeprun.ports.language_model import LanguageModel
 from deeprun.services.architecture import ArchitectureTools
 from deeprun.services.gate_steps import Tools
+from deeprun.services.planning import Pacing, PromptToSpecAgent
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +40,17 @@ class Adapters:
 
 def bootstrap(formatter: Formatter | None = None, writer: TreeWriter | None = None) -> Adapters:
     return Adapters(formatter or RuffFormatter(), writer or FilesystemTreeWriter())
+
+
+def language_model(provider: str | None, model: str | None) -> LanguageModel | None:
+    """The configured vendor model, or None for the offline planner (the default: nothing
+    leaves the machine unless a provider is named)."""
+    name = (provider or OFFLINE).strip().lower()
+    return None if name == OFFLINE else open_model(name, model, os.environ)
+
+
+def prompt_agent(provider: str | None, model: str | None) -> PromptToSpecAgent:
+    return PromptToSpecAgent(language_model(provider, model), Pacing(time.sleep, random.random))
 
 
 def architecture_tools() -> ArchitectureTools:

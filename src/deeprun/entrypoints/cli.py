@@ -15,23 +15,27 @@ from rich.console import Console
 
 from deeprun.contracts.envelope import Envelope, ErrorInfo
 from deeprun.contracts.errors import ArchitectureError, InputError, NotReadyError, SpecInvalidError
-from deeprun.contracts.gates import GATES
+from deeprun.contracts.gates import GATES, Readiness
+from deeprun.contracts.planning import PROVIDERS, Draft
 from deeprun.contracts.spec_ir import SPEC_VERSIONS
-from deeprun.entrypoints.bootstrap import architecture_tools, bootstrap, gate_tools
+from deeprun.entrypoints.bootstrap import architecture_tools, bootstrap, gate_tools, prompt_agent
 from deeprun.entrypoints.render import (
     show_architecture,
     show_bench,
     show_compile_bench,
     show_compiled,
+    show_ignored,
+    show_planner_bench,
     show_readiness,
     show_valid,
 )
 from deeprun.entrypoints.session import Session, session
-from deeprun.logic.canonical_json import canonical_json, pretty_json
+from deeprun.logic.canonical_json import canonical_bytes, canonical_json, pretty_json
 from deeprun.logic.identity import execution_id as derive_execution_id
 from deeprun.services import architecture, compiling, readiness, specs
 from deeprun.services import bench_compile as bench_compile_service
 from deeprun.services import bench_inputs as bench_inputs_service
+from deeprun.services import bench_planner as bench_planner_service
 from deeprun.services.gate_steps import Policy
 
 log = structlog.get_logger("deeprun.cli")
@@ -52,7 +56,9 @@ check_app = typer.Typer(help="Gates that prove a generated project ready.", no_a
 app.add_typer(check_app, name="check")
 
 DEFAULT_POLICY = Policy()
-EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "examples"
+REPO = Path(__file__).resolve().parents[3]
+EXAMPLES_DIR = REPO / "examples"
+PLANNER_CORPUS = REPO / "bench" / "planner" / "cases"
 Source = Annotated[str, typer.Argument(help="A spec file, or - for standard input.")]
 JsonOutput = Annotated[
     bool, typer.Option("--json", help="Print one JSON envelope on stdout; logs go to stderr.")
@@ -62,6 +68,28 @@ ProjectDir = Annotated[
 ]
 ExecutionId = Annotated[
     str | None, typer.Option("--execution-id", help="Use this id instead of deriving one.")
+]
+Prompt = Annotated[
+    str, typer.Argument(help="The backend in words, quoted; - reads it from standard input.")
+]
+AllowSkip = Annotated[
+    list[str] | None,
+    typer.Option("--allow-skip", help=f"A gate that may be skipped: {', '.join(GATES)}."),
+]
+FuzzExamples = Annotated[
+    int, typer.Option(min=1, max=1000, help="Fuzz cases per operation and phase.")
+]
+Provider = Annotated[
+    str | None,
+    typer.Option(
+        "--provider",
+        envvar="DEEPRUN_PROVIDER",
+        help=f"Who turns words into a spec: {', '.join(PROVIDERS)} (default offline).",
+    ),
+]
+Model = Annotated[
+    str | None,
+    typer.Option("--model", envvar="DEEPRUN_MODEL", help="The provider's model name."),
 ]
 
 
@@ -101,6 +129,106 @@ def spec_schema(
         schema = specs.schema(version)
         payload = {"spec_version": version, "schema": schema}
         run.succeed(payload, lambda out: out.out(pretty_json(schema), end=""))
+
+
+@spec_app.command("from-prompt")
+def spec_from_prompt(
+    prompt: Prompt,
+    provider: Provider = None,
+    model: Model = None,
+    json_output: JsonOutput = False,
+    execution_id: ExecutionId = None,
+) -> None:
+    """Turn a description into a reviewed spec and print it (the ignored phrases go to stderr)."""
+    with session("spec.from-prompt", json_output, execution_id) as run:
+        draft = _plan(run, prompt, provider, model)
+        payload = {**draft.summary(), "spec": draft.canonical}
+
+        def show(out: Console) -> None:
+            out.out(pretty_json(draft.canonical), end="")
+            show_ignored(run.err, draft)
+
+        run.succeed(payload, show)
+
+
+@app.command("new")
+def new(  # noqa: PLR0917 - Typer passes options positionally
+    prompt: Prompt,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Directory to write.")],
+    provider: Provider = None,
+    model: Model = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Then run every readiness gate on the project.")
+    ] = False,
+    allow_skip: AllowSkip = None,
+    fuzz_examples: FuzzExamples = DEFAULT_POLICY.fuzz_examples,
+    zip_path: Annotated[
+        Path | None, typer.Option("--zip", help="Also write the project as this zip file.")
+    ] = None,
+    json_output: JsonOutput = False,
+    execution_id: ExecutionId = None,
+) -> None:
+    """Prompt to project: plan a spec, review it, compile it (and with --check, prove it ready)."""
+    with session("new", json_output, execution_id) as run:
+        draft = _plan(run, prompt, provider, model)
+        _step(run, "compiling")
+        adapters = bootstrap()
+        compiled = compiling.compile_to(
+            canonical_bytes(draft.canonical),
+            output,
+            zip_path,
+            formatter=adapters.formatter,
+            writer=adapters.writer,
+        )
+        payload: dict[str, object] = {
+            **draft.summary(),
+            **compiled.summary(),
+            "output": str(output),
+            "zip": str(zip_path) if zip_path is not None else None,
+            "spec": draft.canonical,
+        }
+
+        def show(out: Console) -> None:
+            show_ignored(out, draft)
+            show_compiled(out, payload)
+
+        if not check:
+            run.succeed(payload, show)
+        policy = Policy(frozenset(allow_skip or ()), fuzz_examples=fuzz_examples)
+        verdict = _readiness(run, output.resolve(), policy)
+        payload["readiness"] = verdict.to_dict()
+
+        def show_checked(out: Console) -> None:
+            show(out)
+            show_readiness(out, str(output), verdict)
+
+        if not verdict.ready:
+            names = ", ".join(g.gate for g in verdict.blocking())
+            run.fail(NotReadyError(f"not ready: {names}"), payload, show_checked)
+        run.succeed(payload, show_checked)
+
+
+def _plan(run: Session, prompt: str, provider: str | None, model: str | None) -> Draft:
+    """Reads the prompt (``-``: standard input), then plans and reviews a spec from it."""
+    if prompt == "-":
+        data = run.read(prompt)
+        try:
+            prompt = data.decode()
+        except UnicodeDecodeError as exc:
+            raise InputError("the prompt on standard input is not UTF-8 text") from exc
+    else:
+        run.identify(prompt.encode())
+    agent = prompt_agent(provider, model)
+    _step(run, f"planning ({agent.provider}/{agent.model_name})")
+    draft = agent.run(prompt)
+    log.info("planner.done", provider=draft.provider, model=draft.model, ignored=len(draft.ignored))
+    return draft
+
+
+def _step(run: Session, what: str) -> None:
+    log.info("step.start", step=what)
+    if not run.json_output:
+        run.err.print(f"[dim]… {what}[/]")
 
 
 @app.command("compile")
@@ -152,16 +280,11 @@ def check_architecture(
 @check_app.command("ready")
 def check_ready(  # noqa: PLR0917 - Typer passes options positionally
     root: ProjectDir,
-    allow_skip: Annotated[
-        list[str] | None,
-        typer.Option("--allow-skip", help=f"A gate that may be skipped: {', '.join(GATES)}."),
-    ] = None,
+    allow_skip: AllowSkip = None,
     fail_fast: Annotated[
         bool, typer.Option("--fail-fast", help="Skip the remaining gates after a failure.")
     ] = False,
-    fuzz_examples: Annotated[
-        int, typer.Option(min=1, max=1000, help="Fuzz cases per operation and phase.")
-    ] = DEFAULT_POLICY.fuzz_examples,
+    fuzz_examples: FuzzExamples = DEFAULT_POLICY.fuzz_examples,
     json_output: JsonOutput = False,
     execution_id: ExecutionId = None,
 ) -> None:
@@ -170,17 +293,21 @@ def check_ready(  # noqa: PLR0917 - Typer passes options positionally
         folder = _project_folder(root)
         run.identify(str(folder).encode())
         policy = Policy(frozenset(allow_skip or ()), fail_fast, fuzz_examples)
-        with (
-            tempfile.TemporaryDirectory(prefix="deeprun-ready-") as work,
-            gate_tools(Path(work)) as tools,
-        ):
-            verdict = readiness.check_ready(folder, Path(work), tools, policy, _announce(run))
+        verdict = _readiness(run, folder, policy)
         payload = {"project": str(root), **verdict.to_dict()}
         show = lambda out: show_readiness(out, str(root), verdict)  # noqa: E731
         if not verdict.ready:
             names = ", ".join(g.gate for g in verdict.blocking())
             run.fail(NotReadyError(f"not ready: {names}"), payload, show)
         run.succeed(payload, show)
+
+
+def _readiness(run: Session, folder: Path, policy: Policy) -> Readiness:
+    with (
+        tempfile.TemporaryDirectory(prefix="deeprun-ready-") as work,
+        gate_tools(Path(work)) as tools,
+    ):
+        return readiness.check_ready(folder, Path(work), tools, policy, _announce(run))
 
 
 def _project_folder(root: Path) -> Path:
@@ -190,12 +317,7 @@ def _project_folder(root: Path) -> Path:
 
 
 def _announce(run: Session) -> Callable[[str], None]:
-    def progress(gate: str) -> None:
-        log.info("gate.start", gate=gate)
-        if not run.json_output:
-            run.err.print(f"[dim]… {gate}[/]")
-
-    return progress
+    return lambda gate: _step(run, gate)
 
 
 @bench_app.command("inputs")
@@ -224,6 +346,28 @@ def bench_compile(
         results = bench_compile_service.run(bootstrap().formatter, time.perf_counter, repeat, extra)
         payload = {"cases": [r.to_dict() for r in results], "repeat": repeat}
         run.succeed(payload, lambda out: show_compile_bench(out, results))
+
+
+@bench_app.command("planner")
+def bench_planner(
+    corpus: Annotated[
+        Path, typer.Option("--corpus", help="A folder of cases (*.json: prompt and expected).")
+    ] = PLANNER_CORPUS,
+    provider: Provider = None,
+    model: Model = None,
+    json_output: JsonOutput = False,
+    execution_id: ExecutionId = None,
+) -> None:
+    """Recall and precision of the planner (offline by default) on a corpus of prompts."""
+    with session("bench.planner", json_output, execution_id) as run:
+        if not corpus.is_dir():
+            raise InputError(f"{corpus} is not a folder")
+        cases = {path.stem: path.read_bytes() for path in sorted(corpus.glob("*.json"))}
+        if not cases:
+            raise InputError(f"{corpus} holds no *.json cases")
+        run.identify(b"".join(cases.values()))
+        result = bench_planner_service.run(cases, prompt_agent(provider, model), time.perf_counter)
+        run.succeed(result.to_dict(), lambda out: show_planner_bench(out, result))
 
 
 def main() -> None:

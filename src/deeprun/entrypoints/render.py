@@ -9,9 +9,11 @@ from rich.table import Table
 
 from deeprun.contracts.errors import DeeprunError, SpecInvalidError
 from deeprun.contracts.gates import Failure, GateStatus, Readiness
+from deeprun.contracts.planning import Draft
 from deeprun.contracts.problems import Problem
 from deeprun.services.bench_compile import CompileTiming
 from deeprun.services.bench_inputs import CaseResult
+from deeprun.services.bench_planner import PlannerBench
 
 _STATUS_STYLE = {
     GateStatus.PASSED: "[green]passed[/]",
@@ -116,3 +118,31 @@ def show_readiness(console: Console, root: str, readiness: Readiness) -> None:
         show_failures(console, blocking)
     verdict = "[bold green]YES[/]" if readiness.ready else "[bold red]NO[/]"
     console.print(f"ready: {verdict}  ({root})")
+
+
+def show_ignored(console: Console, draft: Draft) -> None:
+    """What the planner did not use, so nobody believes a phrase was honoured when it was not."""
+    entities = ", ".join(e["name"] for e in draft.canonical["entities"])
+    console.print(f"[bold green]✓[/] spec by {draft.provider}/{draft.model}: {entities}")
+    for phrase in draft.ignored:
+        console.print(f"  [yellow]ignored:[/] {phrase}")
+
+
+def show_planner_bench(console: Console, result: PlannerBench) -> None:
+    table = Table(show_edge=False, header_style="bold")
+    for column in ("dimension", "expected", "found", "hits", "recall", "precision"):
+        table.add_column(column, justify="left" if column == "dimension" else "right")
+    for name, tally in result.totals.items():
+        table.add_row(
+            name,
+            str(tally.expected),
+            str(tally.found),
+            str(tally.hits),
+            f"{tally.recall:.1%}",
+            f"{tally.precision:.1%}",
+        )
+    console.print(table)
+    console.print(
+        f"{result.provider}/{result.model}: {len(result.cases)} cases, "
+        f"{result.reviewed} passed review, auth right in {result.auth_accuracy:.1%}"
+    )

@@ -18,7 +18,12 @@ import typer
 from rich.console import Console
 
 from deeprun.contracts.envelope import Envelope, ErrorInfo
-from deeprun.contracts.errors import DeeprunError, InternalError, SpecInvalidError
+from deeprun.contracts.errors import (
+    DeeprunError,
+    InternalError,
+    SpecGenerationError,
+    SpecInvalidError,
+)
 from deeprun.entrypoints.inputs import read_source
 from deeprun.entrypoints.logs import configure_logging, level_for
 from deeprun.entrypoints.render import show_error
@@ -65,6 +70,9 @@ class Session:
         body = dict(payload or {})
         if isinstance(error, SpecInvalidError):
             body["problems"] = [p.to_dict() for p in error.problems]
+        if isinstance(error, SpecGenerationError):
+            body["attempts"] = [a.to_dict() for a in error.attempts]
+            body["ignored"] = list(error.ignored)
         envelope = Envelope(self.command, self._id(), body, ErrorInfo(error.code, error.message))
 
         def shown(console: Console) -> None:

@@ -56,6 +56,16 @@ _UNCOUNTABLE: Final = frozenset(
     }
 )  # fmt: skip
 _SINGULAR_ENDING_IN_S: Final = frozenset({"canvas", "alias", "atlas", "bias", "gas", "lens"})
+# Singulars whose plural only adds "s" although its ending looks like a rule's ("movies").
+_PLAIN_S: Final = frozenset(
+    {
+        "movie", "cookie", "calorie", "zombie", "rookie", "selfie", "hoodie", "smoothie",
+        "brownie", "genie", "pie", "tie", "lie", "cache", "niche", "headache", "avalanche",
+        "moustache", "mustache", "house", "warehouse", "greenhouse", "blouse", "spouse",
+        "cause", "clause", "pause", "excuse", "abuse", "fuse", "course", "purpose", "menu",
+        "sku", "guru", "emu", "haiku", "tofu",
+    }
+)  # fmt: skip
 
 
 def to_words(name: str) -> tuple[str, ...] | None:
@@ -94,6 +104,8 @@ def singularize(word: str) -> str:
         return word
     if word in _SINGULAR_OF:
         return _SINGULAR_OF[word]
+    if word.endswith("s") and (word[:-1] in _PLAIN_S or word[:-1].endswith("house")):
+        return word[:-1]
     if word.endswith("es") and word[:-2] in _SINGULAR_ENDING_IN_S:
         return word[:-2]
     if word in _IRREGULAR or word.endswith(("ss", "us", "is")) or not word.endswith("s"):

@@ -1,0 +1,252 @@
+"""Accounts and who may do what: auth on or off, roles, registration, permissions, ownership.
+
+Auth is on when the prompt talks about logging in, accounts, roles, admins or "their own"
+things, and off when it says so ("no auth needed") or says nothing. A sentence "only admins can
+delete products" gives Product's delete permission to the admin role; a subject that is not an
+entity and not a known principal ("editors can ...") is a role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Final
+
+from deeprun.logic.naming import singularize, to_snake
+from deeprun.logic.offline_planner.entities import Catalog
+from deeprun.logic.offline_planner.lexicon import (
+    ADMIN_NOUNS,
+    AUTHENTICATED_NOUNS,
+    OWNER_NOUNS,
+    PUBLIC_NOUNS,
+)
+from deeprun.logic.offline_planner.nouns import Tokens, noun_at, word_class
+from deeprun.logic.offline_planner.tokens import verb_base
+
+_AUTH_WORDS: Final = frozenset(
+    "login logins log-in logout signup sign-up signin sign-in registration authentication "
+    "authenticate authenticated auth jwt password passwords logged-in oauth roles role "
+    "admin admins administrator administrators permissions".split()
+)
+_AUTH_PAIRS: Final = frozenset(
+    {("log", "in"), ("logs", "in"), ("logged", "in"), ("sign", "in"), ("signs", "in"),
+     ("sign", "up"), ("signs", "up"), ("user", "accounts"), ("user", "account"),
+     ("their", "own"), ("an", "account"), ("register", "and"), ("users", "register")}
+)  # fmt: skip
+_NEGATIONS: Final = frozenset(
+    "no not without don't dont doesn't never skip disable disabled none unnecessary".split()
+)
+_NEGATABLE: Final = frozenset(
+    "auth authentication login logins log-in accounts users signup sign-up authorization".split()
+)
+_OPS: Final = {
+    **dict.fromkeys("create add post submit write publish upload make insert".split(), ("create",)),
+    **dict.fromkeys("read view see list browse access get search fetch".split(), ("read",)),
+    **dict.fromkeys("update edit modify change rename approve".split(), ("update",)),
+    **dict.fromkeys("delete remove destroy erase".split(), ("delete",)),
+    **dict.fromkeys("manage administer moderate control".split(), ("create", "update", "delete")),
+}  # fmt: skip
+_ABILITY: Final = frozenset({"can", "may", "could", "should", "must", "allowed", "able"})
+_INVITE: Final = frozenset("invitation invitations invite invited invite-only invites".split())
+_CLOSED: Final = frozenset({"closed", "disabled", "admin-only", "restricted"})
+_SIGNED_IN: Final = frozenset({"logged-in", "authenticated", "registered"})
+_POSSESSIVE: Final = frozenset({"their", "his", "her", "your", "my"})
+_ADMIN_ROLE: Final = "admin"
+_USER_ROLE: Final = "user"
+
+
+@dataclass(slots=True)
+class Access:
+    mentioned: bool = False
+    refused: bool = False  # "no auth needed"
+    roles: list[str] = field(default_factory=lambda: [_ADMIN_ROLE])
+    default_role: str | None = None
+    admin_only: bool = False
+    # (entity or None for every entity, operation, principals, phrase)
+    permissions: list[tuple[str | None, str, list[str], int]] = field(default_factory=list)
+    owned: list[tuple[str | None, int]] = field(default_factory=list)
+    used: set[int] = field(default_factory=set)
+
+    @property
+    def enabled(self) -> bool:
+        restricted = any(p != ["public"] for _, _, p, _ in self.permissions)
+        return not self.refused and (
+            self.mentioned or len(self.roles) > 1 or restricted or bool(self.owned)
+        )
+
+
+def read_access(phrases: list[tuple[int, Tokens]], catalog: Catalog) -> Access:
+    access = Access()
+    for source, tokens in phrases:
+        lows = [t.low for t in tokens]
+        _keywords(access, lows, source)
+        _roles(access, tokens, lows, catalog, source)
+        _permissions(access, tokens, catalog, source)
+        _ownership(access, tokens, lows, catalog, source)
+        _registration(access, lows, source)
+    return access
+
+
+def _keywords(access: Access, lows: list[str], source: int) -> None:
+    pairs = set(pairwise(lows))
+    if not (_AUTH_WORDS.intersection(lows) or pairs & _AUTH_PAIRS):
+        return
+    access.used.add(source)
+    if any(
+        low in _NEGATABLE and _NEGATIONS.intersection(lows[max(0, i - 3) : i + 4])
+        for i, low in enumerate(lows)
+    ):
+        access.refused = True
+    else:
+        access.mentioned = True
+
+
+def _roles(access: Access, tokens: Tokens, lows: list[str], catalog: Catalog, source: int) -> None:
+    """``roles: admin, editor``, ``an editor role``, ``the default role is viewer``."""
+    for index, low in enumerate(lows):
+        if low not in ("role", "roles"):
+            continue
+        if low == "role" and index and word_class(tokens, index - 1) == "noun":
+            names = [lows[index - 1]]
+        else:
+            names = [
+                lows[i] for i in range(index + 1, len(lows)) if word_class(tokens, i) == "noun"
+            ]
+        roles = [_add_role(access, name, catalog, source) for name in names]
+        if index and lows[index - 1] == "default" and roles and roles[0]:
+            access.default_role = roles[0]
+
+
+def _add_role(access: Access, word: str, catalog: Catalog, source: int) -> str | None:
+    role = _role_name(word)
+    if role is None or catalog.match((word,)) or role in ("public", "authenticated", "owner"):
+        return None
+    if role not in access.roles:
+        access.roles.append(role)
+    access.used.add(source)
+    return role
+
+
+def _role_name(word: str) -> str | None:
+    if word in ADMIN_NOUNS:
+        return _ADMIN_ROLE
+    return to_snake(singularize(word)) if word.isascii() else None
+
+
+def _permissions(access: Access, tokens: Tokens, catalog: Catalog, source: int) -> None:
+    """ "Only admins can delete products", "posts can only be edited by editors"."""
+    for index, token in enumerate(tokens):
+        if token.low not in _ABILITY:
+            continue
+        start = _clause_start(tokens, index)
+        ops, after = _operations(tokens, index + 1)
+        if not ops:
+            continue
+        if after < len(tokens) and tokens[after].low == "by":
+            targets = catalog.mentions(tokens, start, index)
+            words = _principals(tokens, after + 1, len(tokens))
+        else:
+            targets = catalog.mentions(tokens, after, len(tokens))
+            words = _principals(tokens, start, index)
+        found = [_principal(access, w, catalog, source) for w in words]
+        named = [p for p in found if p]
+        if not named:
+            continue
+        access.used.add(source)
+        everyone: list[str | None] = [None]
+        for entity in targets or everyone:
+            for operation in ops:
+                access.permissions.append((entity, operation, named, source))
+
+
+def _clause_start(tokens: Tokens, index: int) -> int:
+    start = index
+    while start > 0 and tokens[start - 1].low not in (",", ";", ":", "but", "while", "."):
+        start -= 1
+    return start
+
+
+def _operations(tokens: Tokens, index: int) -> tuple[list[str], int]:
+    ops: list[str] = []
+    while index < len(tokens):
+        low = tokens[index].low
+        base = verb_base(low) or low
+        if base in _OPS:
+            ops.extend(op for op in _OPS[base] if op not in ops)
+        elif not (low in ("only", "also", "be", "able", "to", "allowed", "and", "or", ",") or
+                  word_class(tokens, index) == "adv"):  # fmt: skip
+            break
+        index += 1
+    return ops, index
+
+
+def _principals(tokens: Tokens, start: int, end: int) -> list[str]:
+    words: list[str] = []
+    index = start
+    while index < end:
+        found = noun_at(tokens, index, end)
+        if found is None:
+            low = tokens[index].low
+            if low in PUBLIC_NOUNS or low in ("logged-in", "authenticated"):
+                words.append(low)
+            index += 1
+            continue
+        noun, index = found
+        words.append(" ".join(noun.words))
+    return words
+
+
+def _principal(access: Access, words: str, catalog: Catalog, source: int) -> str | None:
+    head = words.rsplit(maxsplit=1)[-1]
+    if head in PUBLIC_NOUNS:
+        return "public"
+    if head in ADMIN_NOUNS:
+        return _ADMIN_ROLE
+    if head in OWNER_NOUNS:
+        return "owner"
+    if head in AUTHENTICATED_NOUNS or {"logged-in", "authenticated", "registered"} & set(
+        words.split()
+    ):
+        return "authenticated"
+    if catalog.match(tuple(words.split())):
+        return None
+    return _add_role(access, head, catalog, source)
+
+
+def _ownership(
+    access: Access, tokens: Tokens, lows: list[str], catalog: Catalog, source: int
+) -> None:
+    """ "Users manage their own tasks", "each user sees only their notes"."""
+    own = [
+        i
+        for i, low in enumerate(lows)
+        if low == "own" and i and lows[i - 1] in ("their", "his", "her", "your", "my")
+    ]
+    theirs = [i for i, low in enumerate(lows) if low == "their"]
+    about_users = any(low in ("user", "users", "account", "accounts") for low in lows)
+    starts = own or (theirs if about_users else [])
+    if not starts:
+        return
+    entities = catalog.mentions(tokens, starts[0] + 1) or catalog.mentions(tokens)
+    if not entities and not own:
+        return
+    access.used.add(source)
+    everyone: list[str | None] = [None]
+    for entity in entities or everyone:
+        access.owned.append((entity, source))
+
+
+def _registration(access: Access, lows: list[str], source: int) -> None:
+    text = set(lows)
+    invited = bool(text & _INVITE)
+    closed = "registration" in text and bool(text & _CLOSED)
+    admins_create = (
+        bool(text & ADMIN_NOUNS)
+        and "create" in text
+        and bool(text & {"accounts", "users", "account"})
+        and "only" in text
+    )
+    if invited or closed or admins_create:
+        access.admin_only = True
+        access.mentioned = True
+        access.used.add(source)

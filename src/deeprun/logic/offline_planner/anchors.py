@@ -1,0 +1,147 @@
+"""Anchors: the verbs that give a clause its meaning, and where they sit.
+
+A clause is read around its anchor: the noun phrase before it is the subject, the words after it
+up to the next clause are its object. The kinds:
+
+- ``have``: possession ("each post has a title", "orders with line items").
+- ``manage``: keeping things ("track expenses", "we store books").
+- ``create``: asking for the project ("I need an API for ...", "build a backend to ...").
+- ``belong``: the subject points at one object ("a comment is on a post", "written by authors").
+- ``share``: both sides have many ("students enroll in courses", "tags appear on posts").
+- ``act``: any other verb ("customers place orders").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from deeprun.logic.offline_planner.lexicon import BE, RELATIVES
+from deeprun.logic.offline_planner.nouns import Tokens, word_class
+from deeprun.logic.offline_planner.tokens import closing, is_open_bracket, verb_base
+
+
+def _patterns(kind: str, text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((kind, tuple(p.split())) for p in text.split(","))
+
+
+_PATTERNS: Final = sorted(
+    _patterns(
+        "belong",
+        "belong to,be on,be for,be under,be part of,be in,be within,reference,refer to,"
+        "point to,go on,go in,sit on,sit in,live in,take place at,take place in,"
+        "take place on,happen at,happen in,be held at,be held in,be located at,"
+        "be located in,be associated with,associate with,be about,be inside",
+    )
+    + _patterns(
+        "share",
+        "enroll in,enrol in,be enrolled in,join,attend,follow,subscribe to,appear in,appear on,"
+        "participate in,register for,sign up for,take part in,work on,collaborate on,"
+        "be tagged with,be member of,be members of,bookmark,favorite,favourite,be shared by",
+    )
+    + _patterns(
+        "have",
+        "have,with,contain,include,consist of,be made of,be composed of,be made up of,"
+        "come with,be equipped with,need,want,require",
+    )
+    + _patterns(
+        "manage",
+        "manage,track,store,keep track of,keep,record,handle,organise,organize,list,catalog,"
+        "catalogue,sell,rent,maintain,log,host,offer,cover,support,deal with,work with,"
+        "administer,run,collect,save,hold",
+    )
+    + _patterns(
+        "create",
+        "build,create,make,design,develop,implement,generate,write,set up,spin up",
+    ),
+    key=lambda pattern: -len(pattern[1]),
+)
+_PASSIVE_PARTICLES: Final = frozenset({"by", "to"})
+_VERB_CLASSES: Final = frozenset({"verb", "have", "be"})
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    kind: str
+    verb: str  # the base form of its verb ("have", "belong", "place"...)
+    start: int
+    end: int
+
+
+def find_anchors(tokens: Tokens) -> tuple[Anchor, ...]:
+    """Anchors left to right, outside brackets, never overlapping."""
+    anchors: list[Anchor] = []
+    index = 0
+    while index < len(tokens):
+        if is_open_bracket(tokens[index]):
+            index = closing(tokens, index) + 1
+            continue
+        anchor = _anchor_at(tokens, index, first=not anchors)
+        if anchor is None or _in_relative_clause(tokens, index):
+            index += 1
+            continue
+        if anchors and not _has_subject(tokens, index):
+            index += 1
+            continue
+        anchors.append(anchor)
+        index = anchor.end
+    return tuple(anchors)
+
+
+def _anchor_at(tokens: Tokens, index: int, *, first: bool) -> Anchor | None:
+    kind_of_word = word_class(tokens, index)
+    low = tokens[index].low
+    if low == "with":
+        has_subject = index > 0 and word_class(tokens, index - 1) == "noun"
+        return Anchor("have", "have", index, index + 1) if first and has_subject else None
+    if kind_of_word not in _VERB_CLASSES:
+        return None
+    base = "be" if low in BE else ("have" if kind_of_word == "have" else verb_base(low) or low)
+    for kind, words in _PATTERNS:
+        if words[0] == base and _particles_match(tokens, index, words):
+            return Anchor(kind, base, index, index + len(words))
+    passive = _passive(tokens, index)
+    if passive:
+        return passive
+    if kind_of_word == "verb" and not low.endswith(("ed", "en")):
+        return Anchor("act", base, index, index + 1)
+    return None
+
+
+def _particles_match(tokens: Tokens, index: int, words: tuple[str, ...]) -> bool:
+    rest = tokens[index + 1 : index + len(words)]
+    if len(rest) != len(words) - 1:
+        return False
+    return all(
+        t.low == w or (w in ("made", "held", "located") and verb_base(t.low) == verb_base(w))
+        for t, w in zip(rest, words[1:], strict=True)
+    )
+
+
+def _passive(tokens: Tokens, index: int) -> Anchor | None:
+    """``are written by``, ``is assigned to``, and the reduced ``posts written by authors``."""
+    position = index + 1 if tokens[index].low in BE else index
+    while position < len(tokens) and word_class(tokens, position) == "adv":
+        position += 1
+    if position + 1 >= len(tokens) or tokens[position + 1].low not in _PASSIVE_PARTICLES:
+        return None
+    base = verb_base(tokens[position].low)
+    if base is None or tokens[position].low == base:
+        return None
+    return Anchor("belong", base, index, position + 2)
+
+
+def _has_subject(tokens: Tokens, index: int) -> bool:
+    """A clause after the first needs its own subject: ``and stock items`` is not one."""
+    position = index - 1
+    while position >= 0 and word_class(tokens, position) in ("modal", "adv"):
+        position -= 1
+    return position >= 0 and word_class(tokens, position) in ("noun", "pron")
+
+
+def _in_relative_clause(tokens: Tokens, index: int) -> bool:
+    """``a manager who is also an employee``: the verb belongs to the item, not the sentence."""
+    position = index - 1
+    while position >= 0 and word_class(tokens, position) in ("modal", "adv"):
+        position -= 1
+    return position >= 0 and tokens[position].low in RELATIVES

@@ -1,0 +1,201 @@
+"""A phrase as clauses: who (subject) does what (anchor) to which words (region).
+
+Besides anchored clauses, a phrase may declare entities by shape alone: a heading
+("Product: name, price"), a name with brackets ("Loan(book, member)"), a bare list of plural
+nouns ("Posts, authors and comments."). A phrase can open a block for the bullets under it:
+"Entities:" opens a list of entities, "Product:" a list of Product's fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from deeprun.logic.offline_planner.anchors import Anchor, find_anchors
+from deeprun.logic.offline_planner.lexicon import ENTITY_HEADINGS, FIELD_HEADINGS
+from deeprun.logic.offline_planner.nouns import Noun, Tokens, noun_at, noun_before, word_class
+from deeprun.logic.offline_planner.tokens import is_open_bracket
+
+_HEADING_MARKS: Final = frozenset({":", "-", "=", "{"})
+_OPTIONAL_MODALS: Final = frozenset({"can", "may", "might", "could", "optionally"})
+_TRAILING: Final = frozenset({",", ";", "and", "or", "but", "while", "so", "then", "also"})
+_MAX_HEADING_TOKENS: Final = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """``kind``: an anchor kind, ``declare`` (subject with a field list in the region),
+    ``entities`` (the region lists entities), ``list`` (a bare list that may name entities)
+    or ``domain`` (the subject names the project)."""
+
+    kind: str
+    subject: Noun | None
+    verb: str
+    tokens: Tokens
+    start: int  # the region, as token indices
+    end: int
+    source: int  # the phrase
+    pronoun: bool = False  # "we have members": the speaker, not an entity
+    optional: bool = False  # "may belong to", "can have"
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """What the bullets under a phrase continue: a list of entities, or one entity's fields."""
+
+    kind: str  # "entities" or "fields"
+    noun: Noun | None = None
+
+
+def read_phrase(
+    tokens: Tokens, source: int, context: Opening | None
+) -> tuple[list[Clause], Opening | None]:
+    if not tokens:
+        return [], None
+    anchors = find_anchors(tokens)
+    if context is not None and context.kind == "fields" and context.noun is not None:
+        return _under_entity(tokens, source, context.noun, anchors), None
+    heading = _heading(tokens, source, anchors, listing=context is not None)
+    if heading is not None:
+        return heading
+    if context is not None and not any(_subject(tokens, a, 0)[0] for a in anchors):
+        listed = Clause("entities", None, "", tokens, 0, len(tokens), source)
+        return [listed], _lone_noun_opening(tokens)
+    return _anchored(tokens, source, anchors), None if anchors else _lone_noun_opening(tokens)
+
+
+def _under_entity(
+    tokens: Tokens, source: int, noun: Noun, anchors: tuple[Anchor, ...]
+) -> list[Clause]:
+    """A bullet under "Product:": a field, or a clause whose missing subject is Product."""
+    if not anchors:
+        return [Clause("declare", noun, "", tokens, 0, len(tokens), source)]
+    clauses = _anchored(tokens, source, anchors)
+    first = clauses[0] if clauses else None
+    if first is not None and first.subject is None and not first.pronoun:
+        clauses[0] = Clause(
+            first.kind, noun, first.verb, tokens, first.start, first.end, source,
+            optional=first.optional,
+        )  # fmt: skip
+    return clauses
+
+
+def _heading(
+    tokens: Tokens, source: int, anchors: tuple[Anchor, ...], *, listing: bool
+) -> tuple[list[Clause], Opening | None] | None:
+    """``Product: name, price``, ``Entities: ...``, ``Library API: books, members``."""
+    mark = next(
+        (i for i, t in enumerate(tokens[:_MAX_HEADING_TOKENS]) if t.low in _HEADING_MARKS), None
+    )
+    if mark is None or mark == 0:
+        return None
+    first = 1 if word_class(tokens, 0) == "verb" else 0  # "Track expenses: amount, ..."
+    found = noun_at(tokens, first, mark, compounds=True)
+    if found is None or found[1] != mark:
+        return None
+    noun, rest = found[0], mark + 1 if tokens[mark].low != "{" else mark
+    rest_anchors = tuple(a for a in anchors if a.start >= rest)
+    empty = rest >= len(tokens)
+    if noun.head in ENTITY_HEADINGS or (noun.head in FIELD_HEADINGS and not listing):
+        clauses = [Clause("entities", None, "", tokens, rest, len(tokens), source)]
+        return clauses, Opening("entities") if empty else None
+    if noun.is_meta:
+        domain = Clause("domain", noun, "", tokens, 0, 0, source)
+        if rest_anchors:
+            return [domain, *_anchored(tokens, source, rest_anchors, floor=rest)], None
+        listed = Clause("entities", None, "", tokens, rest, len(tokens), source)
+        return [domain, listed], Opening("entities") if empty else None
+    if _declares_entities(tokens, rest):
+        return [Clause("domain", noun, "", tokens, 0, 0, source),
+                Clause("entities", None, "", tokens, rest, len(tokens), source)], None  # fmt: skip
+    if rest_anchors and any(_subject(tokens, a, rest)[0] for a in rest_anchors):
+        return [Clause("domain", noun, "", tokens, 0, 0, source),
+                *_anchored(tokens, source, rest_anchors, floor=rest)], None  # fmt: skip
+    declared = Clause("declare", noun, "", tokens, rest, len(tokens), source)
+    return [declared], Opening("fields", noun) if empty else None
+
+
+def _declares_entities(tokens: Tokens, rest: int) -> bool:
+    """``Library: Book(title), Author(name)``, ``Shortener: links with a url``."""
+    found = noun_at(tokens, rest, compounds=True)
+    if found is None or found[1] >= len(tokens):
+        return False
+    after = tokens[found[1]]
+    return is_open_bracket(after) or (after.low == "with" and found[0].plural)
+
+
+def _lone_noun_opening(tokens: Tokens) -> Opening | None:
+    """A line that is only a noun ("Product", "Entities") opens a block for its bullets."""
+    found = noun_at(tokens, 0, compounds=True)
+    if found is None or found[1] != len(tokens):
+        return None
+    noun = found[0]
+    if noun.head in ENTITY_HEADINGS:
+        return Opening("entities")
+    return None if noun.is_meta else Opening("fields", noun)
+
+
+def _anchored(
+    tokens: Tokens, source: int, anchors: tuple[Anchor, ...], floor: int = 0
+) -> list[Clause]:
+    """One clause per anchor; whatever precedes the first one is read as a plain list."""
+    starts = [_subject(tokens, a, floor)[1] for a in anchors]
+    clauses: list[Clause] = []
+    prefix_end = starts[0] if anchors else len(tokens)
+    if prefix_end > floor:
+        clauses.append(_prefix(tokens, source, floor, prefix_end))
+    previous = floor
+    for position, anchor in enumerate(anchors):
+        subject, _, pronoun = _subject(tokens, anchor, previous)
+        end = starts[position + 1] if position + 1 < len(anchors) else len(tokens)
+        while end > anchor.end and tokens[end - 1].low in _TRAILING:
+            end -= 1
+        clauses.append(
+            Clause(
+                anchor.kind,
+                subject,
+                anchor.verb,
+                tokens,
+                anchor.end,
+                end,
+                source,
+                pronoun=pronoun,
+                optional=_optional(tokens, anchor.start, previous),
+            )
+        )
+        previous = anchor.end
+    return clauses
+
+
+def _prefix(tokens: Tokens, source: int, start: int, end: int) -> Clause:
+    """Text before any clause: "Events (title, ...) and venues (...)", or a project's name."""
+    found = noun_at(tokens, start, end, compounds=True)
+    if found is not None and found[0].is_meta and not _has_brackets(tokens, start, end):
+        return Clause("domain", found[0], "", tokens, start, start, source)
+    return Clause("list", None, "", tokens, start, end, source)
+
+
+def _has_brackets(tokens: Tokens, start: int, end: int) -> bool:
+    return any(is_open_bracket(t) for t in tokens[start:end])
+
+
+def _subject(tokens: Tokens, anchor: Anchor, floor: int) -> tuple[Noun | None, int, bool]:
+    """The anchor's subject, where its clause starts, and whether the subject is a pronoun."""
+    found = noun_before(tokens, anchor.start, floor)
+    if found is not None:
+        return found[0], found[1], False
+    position = anchor.start
+    while position > floor and word_class(tokens, position - 1) in ("modal", "adv"):
+        position -= 1
+    if position > floor and word_class(tokens, position - 1) == "pron":
+        return None, position - 1, True
+    return None, position, False
+
+
+def _optional(tokens: Tokens, anchor_start: int, floor: int) -> bool:
+    position = anchor_start
+    while position > floor and word_class(tokens, position - 1) in ("modal", "adv"):
+        position -= 1
+        if tokens[position].low in _OPTIONAL_MODALS:
+            return True
+    return False

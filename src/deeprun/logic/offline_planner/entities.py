@@ -1,0 +1,277 @@
+"""Which nouns are entities, and how a later mention finds its entity.
+
+Clauses are read twice. The first reading (here) decides, for every clause, whether its subject
+is an entity or the speaker ("we have members", "a blog with posts": the list names entities),
+and collects every noun that names an entity. The second reading (``interpret``) turns items
+into fields and relations once every entity is known, so "Loan(book, member)" can refer to
+entities declared later in the prompt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final
+
+from deeprun.logic.naming import entity_name, singularize
+from deeprun.logic.offline_planner.clauses import Clause
+from deeprun.logic.offline_planner.field_types import STRING, infer_kind
+from deeprun.logic.offline_planner.items import Item, entity_items, field_items, split_list
+from deeprun.logic.offline_planner.lexicon import (
+    ADJECTIVES,
+    ADMIN_NOUNS,
+    AUTHENTICATED_NOUNS,
+    META_NOUNS,
+    NOBODY_IN_PARTICULAR,
+    OWNER_NOUNS,
+    PROJECT_HEADS,
+)
+from deeprun.logic.offline_planner.nouns import Noun, Tokens, noun_at, word_class
+from deeprun.logic.review.reserved import RESERVED_MODULES
+
+_NOT_ENTITIES: Final = (
+    ADMIN_NOUNS | NOBODY_IN_PARTICULAR | OWNER_NOUNS | (AUTHENTICATED_NOUNS - {"user", "users"})
+)
+_MAX_NAME_WORDS: Final = 2
+_PERMISSION_VERBS: Final = frozenset(
+    "create add read view see list browse access update edit modify change delete remove "
+    "manage moderate publish approve administer".split()
+)
+MAX_ENTITIES: Final = 60
+
+
+def entity_of(words: tuple[str, ...]) -> str | None:
+    """``("line", "items")`` → ``LineItem``; None for words that cannot name an entity."""
+    content = [w for w in words if w not in ADJECTIVES and w != "of"]
+    if not content or not all(w.isascii() for w in content):
+        return None
+    head = content[-1]
+    if head in META_NOUNS or head in PROJECT_HEADS or head in _NOT_ENTITIES:
+        return None
+    name = entity_name("_".join(content[-_MAX_NAME_WORDS:]))
+    if name is None or name.lower() in RESERVED_MODULES:
+        return None
+    return name
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """The entities, in order of first mention."""
+
+    names: tuple[str, ...]
+
+    def match(self, words: tuple[str, ...]) -> str | None:
+        """The entity ``words`` mention: the whole phrase, its head, or one entity's last word."""
+        for candidate in (words, words[-1:]):
+            name = entity_of(candidate)
+            if name in self.names:
+                return name
+        head = entity_of(words[-1:])
+        if head is None:
+            return None
+        ending = [n for n in self.names if n.endswith(head) and n != head]
+        return ending[0] if len(ending) == 1 else None
+
+    def mentions(self, tokens: Tokens, start: int = 0, end: int | None = None) -> list[str]:
+        """Entities named between ``start`` and ``end``, in order, each once."""
+        end = len(tokens) if end is None else end
+        found: list[str] = []
+        index = start
+        while index < end:
+            noun = noun_at(tokens, index, end, compounds=True)
+            name = self.match(noun[0].words) if noun else None
+            if name and name not in found:
+                found.append(name)
+            index = noun[1] if noun else index + 1
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A clause after the first reading. ``mode``: ``fields`` (``subject`` has these items),
+    ``entities`` (the items are entities), ``link`` (subject and ``target`` are related),
+    ``domain`` (the nouns name the project)."""
+
+    clause: Clause
+    mode: str
+    subject: Noun | None
+    items: tuple[Item, ...] = ()
+    target: Noun | None = None
+    domains: tuple[Noun, ...] = ()  # nouns that may name the project, in prompt order
+
+
+def first_reading(clauses: list[Clause]) -> tuple[Catalog, tuple[Reading, ...]]:
+    readings = [reading for clause in clauses for reading in _read(clause)]
+    shaped = {i for i, r in enumerate(readings) if _domain_shaped(r)}
+    others = _catalog(
+        n
+        for i, r in enumerate(readings)
+        for n in _entity_nouns(r)
+        if not (i in shaped and n is r.subject)
+    )
+    settled = tuple(
+        _as_domain(r) if i in shaped and not others.match(_subject(r).words) else r
+        for i, r in enumerate(readings)
+    )
+    return _catalog(n for r in settled for n in _entity_nouns(r)), settled
+
+
+def _catalog(nouns: Iterable[Noun]) -> Catalog:
+    names: dict[str, None] = {}
+    for noun in nouns:
+        name = entity_of(noun.words)
+        if name is not None and len(names) < MAX_ENTITIES:
+            names.setdefault(name)
+    return Catalog(tuple(names))
+
+
+def _subject(reading: Reading) -> Noun:
+    if reading.subject is None:
+        raise ValueError("a domain-shaped reading has a subject")
+    return reading.subject
+
+
+def _read(clause: Clause) -> tuple[Reading, ...]:
+    if clause.kind in ("belong", "share"):
+        return tuple(
+            Reading(clause, "link", clause.subject, (), target) for target in _targets(clause)
+        )
+    return (_read_one(clause),)
+
+
+def _targets(clause: Clause) -> list[Noun]:
+    """ "belongs to a patient and to a doctor": every noun of the region's list."""
+    nouns = []
+    for segment in split_list(clause.tokens, clause.start, clause.end):
+        start = segment.start
+        while start < segment.end and clause.tokens[start].low in ("to", "with", "in", "on"):
+            start += 1
+        found = noun_at(clause.tokens, start, segment.end, compounds=True)
+        if found is not None:
+            nouns.append(found[0])
+    return nouns
+
+
+def _read_one(clause: Clause) -> Reading:
+    kind, subject = clause.kind, clause.subject
+    region = (clause.tokens, clause.start, clause.end)
+    if kind == "domain":
+        return Reading(clause, "domain", subject, domains=(subject,) if subject else ())
+    if kind in ("entities", "list"):
+        return _listing(clause, kind, None)
+    if kind == "declare":
+        return Reading(clause, "fields", subject, field_items(*region))
+    speaker = subject is None or subject.is_meta or subject.head in _NOT_ENTITIES
+    speaker = speaker or (clause.optional and clause.verb in _PERMISSION_VERBS)
+    if speaker or (kind == "manage" and subject is not None and subject.head in ("user", "users")):
+        return _listing(clause, "entities", subject)
+    if kind in ("act", "create"):
+        target = noun_at(*region, compounds=True)
+        return Reading(clause, "act", subject, (), target[0] if target else None)
+    return Reading(clause, "fields", subject, field_items(*region))
+
+
+def _domain_shaped(reading: Reading) -> bool:
+    """ "A blog with posts and authors": one thing holding only plural nouns may be the
+    project rather than an entity, unless some other clause makes it an entity."""
+    subject = reading.subject
+    return (
+        reading.mode == "fields"
+        and reading.clause.kind != "declare"
+        and subject is not None
+        and not subject.plural
+        and subject.article not in ("each", "every")
+        and _all_entity_names(reading.items)
+    )
+
+
+def _as_domain(reading: Reading) -> Reading:
+    return _listing(reading.clause, "entities", reading.subject)
+
+
+def _listing(clause: Clause, mode: str, subject: Noun | None) -> Reading:
+    """A list of entities. An item that only holds plural nouns ("a library: books, members")
+    is the project, and what it holds are the entities."""
+    items: list[Item] = []
+    domains = [subject] if subject is not None and not subject.plural else []
+    after_meta = False
+    for item in entity_items(clause.tokens, clause.start, clause.end):
+        if item.noun.is_meta or (after_meta and not item.noun.plural and item.fields is None):
+            domains.append(item.noun)
+            after_meta = item.noun.is_meta
+            continue
+        after_meta = False
+        if _holds_only_entities(item):
+            domains.append(item.noun)
+            items.extend(item.fields or ())
+        else:
+            items.append(item)
+    return Reading(clause, mode, subject, tuple(items), domains=tuple(domains))
+
+
+def _holds_only_entities(item: Item) -> bool:
+    fields = item.fields or ()
+    return not item.noun.plural and _all_entity_names(fields)
+
+
+def _all_entity_names(items: tuple[Item, ...]) -> bool:
+    """Only bare plural nouns, at least one of them no field word."""
+    return (
+        bool(items)
+        and all(i.noun.plural and _bare(i) and i.fields is None for i in items)
+        and any(_names_entity(i) for i in items)
+    )
+
+
+def _names_entity(item: Item) -> bool:
+    """A bare plural that is no field word ("posts", not "notes" or "credits")."""
+    noun = item.noun
+    return (
+        noun.plural
+        and _bare(item)
+        and infer_kind((singularize(noun.head),)) == STRING
+        and infer_kind(noun.words) == STRING
+    )
+
+
+def _bare(item: Item) -> bool:
+    """Nothing said about the item but maybe a bracket of its own fields ("books (title)")."""
+    return item.notes.type_word is None and not item.notes.flags and item.notes.unit is None
+
+
+def _entity_nouns(reading: Reading) -> list[Noun]:
+    """The nouns a reading makes entities of."""
+    mode, subject = reading.mode, reading.subject
+    if mode == "fields" and subject is not None:
+        many = [i.noun for i in reading.items if i.count == "many" or _names_entity(i)]
+        return [subject, *many]
+    if mode in ("entities", "list"):
+        strong = mode == "entities" and reading.clause.kind == "entities"
+        bare = mode == "entities" or _only_nouns(reading.clause)
+        return [
+            i.noun
+            for i in reading.items
+            if not i.noun.is_meta and (strong or i.fields is not None or (bare and i.noun.plural))
+        ]
+    if mode == "link" and subject is not None and reading.target is not None:
+        return [subject, reading.target]
+    if mode == "act" and subject is not None and reading.target is not None:
+        return _actors(reading, subject, reading.target)
+    return []
+
+
+def _only_nouns(clause: Clause) -> bool:
+    """ "Posts, authors and comments." lists entities; "Items can be archived" does not."""
+    return all(
+        word_class(clause.tokens, i) in ("noun", "adj", "det", "conj", "punct")
+        for i in range(clause.start, clause.end)
+    )
+
+
+def _actors(reading: Reading, subject: Noun, target: Noun) -> list[Noun]:
+    """ "Customers place orders" names two entities; "editors can publish posts" names one."""
+    object_ok = target.plural or target.article != "" or target.count == "many"
+    subject_ok = (subject.plural or subject.article != "") and not (
+        reading.clause.optional or reading.clause.verb in _PERMISSION_VERBS
+    )
+    return [n for n, ok in ((subject, subject_ok), (target, object_ok)) if ok]

@@ -1,0 +1,147 @@
+"""The second reading: with every entity known, items become fields or relations.
+
+An item that names an entity is a relation ("Loan(book, member)"); a plural one is the other
+side's foreign key ("authors have many posts" puts ``author`` on Post) unless the target is a
+label that many things share ("posts have many tags" is many-to-many). A reference to the
+accounts when accounts are not an entity means ownership ("each expense belongs to a user").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from deeprun.logic.naming import singularize, to_snake
+from deeprun.logic.offline_planner.draft import Blueprint, RelationDraft
+from deeprun.logic.offline_planner.entities import Catalog, Reading
+from deeprun.logic.offline_planner.fields import build_field, field_name
+from deeprun.logic.offline_planner.items import Item
+from deeprun.logic.offline_planner.lexicon import ACCOUNT_NOUNS, OWNER_NOUNS
+from deeprun.logic.offline_planner.nouns import Noun
+
+# Targets that many rows share, so "has many" means many-to-many.
+_LABELS: Final = frozenset(
+    "tag label category genre topic keyword skill hashtag interest amenity specialty "
+    "language feature".split()
+)
+_CREATING_VERBS: Final = frozenset(
+    "create write post publish submit upload add make own log record book place".split()
+)
+_OWNER_WORDS: Final = ACCOUNT_NOUNS | OWNER_NOUNS | frozenset({"creator", "created_by"})
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    catalog: Catalog
+    blueprint: Blueprint
+    accounts_are_entity: bool  # False: a reference to users means the row is owned
+
+    def read(self, reading: Reading) -> None:
+        source = reading.clause.source
+        subject = self._match(reading.subject)
+        if reading.mode == "fields" and subject:
+            self.blueprint.entity(subject, source)
+            for item in reading.items:
+                self.item(subject, item, source)
+        elif reading.mode in ("entities", "list"):
+            for item in reading.items:
+                self._listed(item, source)
+        elif reading.mode == "link" and subject and reading.target is not None:
+            self._link(reading, subject, reading.target)
+        elif reading.mode == "act" and subject and reading.target is not None:
+            self._act(reading, subject, reading.target)
+        elif reading.mode == "act" and reading.target is not None:
+            self._owned_by_account(reading)
+
+    def item(self, entity: str, item: Item, source: int) -> None:
+        target = self._target_of(item)
+        if target == "" and item.words[-1] in _OWNER_WORDS:
+            self.blueprint.mark(entity, "owned", source)
+        elif target:
+            self._item_relation(entity, item, target, source)
+        else:
+            data = build_field(item.words, item.notes)
+            if data is not None:
+                self.blueprint.add_field(entity, data, source, (item.start, item.end))
+
+    def _target_of(self, item: Item) -> str | None:
+        """The entity an item points at; "" for the accounts when they are no entity."""
+        if item.notes.refers:
+            return self._entity_or_account(item.notes.refers)
+        if item.notes.type_word or item.notes.values:
+            return None
+        words = item.words[:-1] if item.words[-1] == "id" and len(item.words) > 1 else item.words
+        return self._entity_or_account(words)
+
+    def _entity_or_account(self, words: tuple[str, ...]) -> str | None:
+        found = self.catalog.match(words)
+        if found is None and words[-1] in ACCOUNT_NOUNS and not self.accounts_are_entity:
+            return ""
+        return found
+
+    def _item_relation(self, entity: str, item: Item, target: str, source: int) -> None:
+        words = item.words[:-1] if item.words[-1] == "id" and len(item.words) > 1 else item.words
+        optional = "optional" in item.notes.flags
+        if item.count == "many" or item.noun.plural:
+            if singularize(words[-1]) in _LABELS:
+                self._relate(entity, field_name(words), "many_to_many", target, source)
+            else:
+                self._relate(
+                    target, _snake(entity), "many_to_one", entity, source, nullable=optional
+                )
+            return
+        kind = "one_to_one" if item.count == "one" else "many_to_one"
+        self._relate(entity, field_name(words), kind, target, source, nullable=optional)
+
+    def _listed(self, item: Item, source: int) -> None:
+        entity = self.catalog.match(item.words)
+        if entity is None:
+            return
+        self.blueprint.entity(entity, source)
+        for child in item.fields or ():
+            self.item(entity, child, source)
+        target = self.catalog.match(item.notes.refers) if item.notes.refers else None
+        if target:
+            self._relate(entity, _snake(target), "many_to_one", target, source)
+
+    def _link(self, reading: Reading, subject: str, target_noun: Noun) -> None:
+        source = reading.clause.source
+        target = self._entity_or_account(target_noun.words)
+        if target == "":
+            self.blueprint.mark(subject, "owned", source)
+        elif target and (reading.clause.kind == "share" or target_noun.count == "many"):
+            name = field_name(target_noun.words)
+            self._relate(subject, name, "many_to_many", target, source)
+        elif target:
+            name = field_name((*target_noun.words[-2:-1], singularize(target_noun.head)))
+            self._relate(
+                subject, name, "many_to_one", target, source, nullable=reading.clause.optional
+            )
+
+    def _act(self, reading: Reading, subject: str, target_noun: Noun) -> None:
+        target = self.catalog.match(target_noun.words)
+        if target and target != subject:
+            self._relate(target, _snake(subject), "many_to_one", subject, reading.clause.source)
+
+    def _owned_by_account(self, reading: Reading) -> None:
+        """ "Users create posts": with accounts only, the posts are owned."""
+        actor, target_noun = reading.clause.subject, reading.target
+        if actor is None or target_noun is None or actor.head not in ACCOUNT_NOUNS:
+            return
+        target = self.catalog.match(target_noun.words)
+        if target and not self.accounts_are_entity and reading.clause.verb in _CREATING_VERBS:
+            self.blueprint.mark(target, "owned", reading.clause.source)
+
+    def _match(self, noun: Noun | None) -> str | None:
+        return self.catalog.match(noun.words) if noun is not None else None
+
+    def _relate(
+        self, source: str, name: str | None, kind: str, target: str, origin: int, *,
+        nullable: bool = False,
+    ) -> None:  # fmt: skip
+        if name:
+            self.blueprint.relate(RelationDraft(source, name, kind, target, nullable, origin))
+
+
+def _snake(entity: str) -> str:
+    return to_snake(entity) or entity.lower()

@@ -1,0 +1,630 @@
+"""The offline planner: English in, a reviewable spec 1.1 document out, deterministically."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from deeprun.logic.naming import singularize
+from deeprun.logic.offline_planner import OfflinePlan, plan_offline
+from deeprun.logic.review import review
+
+PROMPTS = [
+    (
+        "A blog with posts, authors and comments. Each post has a title, body and publish "
+        "date. Each post belongs to an author. A comment is on a post."
+    ),
+    (
+        "I need an API for a library: books, members and loans. Books have a title, isbn "
+        "(unique) and a published year. Members have a name, an email and an optional phone. "
+        "Loan(book, member, due date, returned)."
+    ),
+    "Entities: Book(title, isbn), Author(name)",
+    (
+        "- Product: name, price, stock\n- Category: name, description\n- Products belong to a "
+        "category."
+    ),
+    (
+        "Build a task manager where users sign up and log in. Users manage their own tasks. "
+        "Each task has a title, a description, a due date, a priority (low, medium, high) and "
+        "a done flag. Only admins can delete tasks."
+    ),
+    (
+        "Inventory system. Track warehouses (name, location) and stock items with sku, "
+        "quantity and unit cost. SKUs are unique. Items can be archived instead of deleted."
+    ),
+    (
+        "employees have a manager who is also an employee. each employee has exactly one "
+        "badge. badges have a code and an issued_at timestamp."
+    ),
+    (
+        "Categories can have a parent category. Products have many tags, and tags appear on "
+        "many products."
+    ),
+    (
+        "A recipe app: recipes with ingredients, steps and a cooking time in minutes; users "
+        "can rate recipes (rating 1-5)."
+    ),
+    (
+        "Hi! So I'm building a small side project for my running club and I'd love a backend "
+        "for it. We have members, and we organise races. Every race has a name, a date, a "
+        "distance in km and a location. Members can register for races, and we record their "
+        "finish time. It should be fast and follow best practices."
+    ),
+    (
+        "clinic api: patients, doctors, appointments. appointment has scheduled_at datetime, "
+        "status one of booked, cancelled or done, and notes. appointment belongs to a patient "
+        "and to a doctor."
+    ),
+    (
+        "CRM with companies, contacts and deals. Contacts belong to companies. Deals have an "
+        "amount, a stage (lead, qualified, won, lost) and a close date. Search contacts by "
+        "name and email. Filter deals by stage. Sort deals by close date."
+    ),
+    (
+        "A school system: students enroll in many courses; courses have a title, credits and a "
+        "teacher. Teachers have a name and email (unique)."
+    ),
+    (
+        "Store people with first name, last name, birthday and addresses. Each address has "
+        "street, city, postal code and country."
+    ),
+    (
+        "ORDERS with LINE ITEMS. each line item has qty, unit price and a product. PRODUCTS: "
+        "name, SKU (unique), price."
+    ),
+    (
+        "Events (title, starts at, ends at, capacity, is public) and venues (name, address, "
+        "latitude, longitude). An event takes place at a venue."
+    ),
+    (
+        "Analyses have a name and a score. Children have a name and an age. Boxes have a "
+        "width, height and weight. Statuses have a label. Companies have a name."
+    ),
+    (
+        "A movie database with movies, actors and reviews. Reviews have a rating (float) and a "
+        "comment. Movies have many actors and actors appear in many movies."
+    ),
+    (
+        "Admins and editors can manage articles; anyone can read articles. Articles have a "
+        "title up to 200 characters, a slug (unique) and content. Registration is by "
+        "invitation only."
+    ),
+    (
+        "Soft delete for invoices. Invoices have a number, total, paid (boolean) and issued on "
+        "date. Track when invoices are created and updated."
+    ),
+    "models: Ticket { title: string, severity: enum(low, high), metadata: json }",
+    (
+        "Fleet management backend: vehicles (plate number unique, model, year, mileage), "
+        "drivers (name, license number), trips (start time, end time, distance). A trip is for "
+        "a vehicle and has a driver."
+    ),
+    "Make a todo list API. Todos have a title and a completed boolean. No auth needed.",
+    (
+        "A hotel booking platform with hotels, rooms and bookings. Rooms have a number, a type "
+        "(single, double, suite) and a nightly rate. Bookings reference a room and a guest; "
+        "guests have a name and email."
+    ),
+    (
+        "Users have a display name, a bio and an avatar url. Users can follow other users. "
+        "Posts belong to users."
+    ),
+    (
+        "Track expenses: amount, category, spent on date, notes. Users log in and each expense "
+        "belongs to the user who created it."
+    ),
+    "Polls with questions and choices; each choice has a votes count.",
+    (
+        "Orders have many products and products appear in many orders. An order has a status: "
+        "pending, shipped, delivered. Customers place orders."
+    ),
+    ("Library: Book(title, author, isbn); Author(name, birth date); books are written by authors."),
+    (
+        "Create a pet adoption service. Shelters have a name, city and phone. Pets have a "
+        "name, species, breed, age, adopted (yes/no) and a shelter."
+    ),
+    (
+        "Projects and issues. Issues have title, description, priority "
+        "(low|medium|high|critical), assignee and due date. Issues belong to projects."
+    ),
+    ("Kanban: boards have columns, columns have cards. Cards have a title, position and color."),
+    (
+        "Quiz app: quizzes have many questions; questions have text, options (json) and "
+        "correct answer; users take quizzes and get a score."
+    ),
+    (
+        "Entities:\n- Warehouse: name, city\n- Shipment\n  - tracking number (unique)\n  - "
+        "shipped at\n  - weight in kg\n- Shipments belong to a warehouse."
+    ),
+    "Product\n- name (string, required)\n- price (decimal)\n- order (integer)\n- desc",
+    (
+        "A gym app where members book classes. Classes have a name, a start time and a "
+        "capacity. Each booking is for a class and a member."
+    ),
+    (
+        "We need a backend for a bakery. It should store cakes with a name, price and weight, "
+        "and orders with a pickup date and a customer name. Each order contains many cakes. "
+        "Customers can see their own orders after they sign up. Data should be soft deleted."
+    ),
+    (
+        "Requirements:\n- users log in with email and password\n- roles: admin, manager, "
+        "staff\n- managers can create and update shifts\n- shifts have a start time, end time "
+        "and a note\n- only admins can delete shifts"
+    ),
+    (
+        "i want an api 4 my music collection. albums (title, release year, genre), artists "
+        "(name, country), songs (title, duration in seconds, track number). albums belong to "
+        "artists, songs belong to albums"
+    ),
+    (
+        "Simple URL shortener: links with a target url, a short code (unique, max 10 "
+        "characters) and a click count. Anyone can create links."
+    ),
+]
+
+
+def _entities(plan: OfflinePlan) -> dict[str, dict[str, Any]]:
+    return {e["name"]: e for e in plan.document["entities"]}
+
+
+def _fields(plan: OfflinePlan, entity: str) -> dict[str, dict[str, Any]]:
+    return {f["name"]: f for f in _entities(plan)[entity]["fields"]}
+
+
+def _relations(plan: OfflinePlan) -> set[tuple[str, str, str]]:
+    return {
+        (e["name"], r["kind"], r["target"])
+        for e in plan.document["entities"]
+        for r in e.get("relations", [])
+    }
+
+
+def _passes_review(plan: OfflinePlan) -> None:
+    outcome = review(plan.document)
+    assert outcome.problems == (), [p.to_dict() for p in outcome.problems]
+
+
+@pytest.mark.parametrize("prompt", PROMPTS)
+def test_every_hand_written_prompt_gives_a_document_that_passes_review(prompt: str) -> None:
+    plan = plan_offline(prompt)
+    assert plan.document["entities"]
+    _passes_review(plan)
+
+
+def test_a_blog_lists_its_entities_and_each_post_belongs_to_an_author() -> None:
+    plan = plan_offline(PROMPTS[0])
+    assert list(_entities(plan)) == ["Post", "Author", "Comment"]
+    assert plan.document["project_name"] == "blog_api"
+    assert _fields(plan, "Post")["publish_date"]["type"] == "date"
+    assert _fields(plan, "Post")["body"]["type"] == "text"
+    assert ("Post", "many_to_one", "Author") in _relations(plan)
+    assert ("Comment", "many_to_one", "Post") in _relations(plan)
+    post = _entities(plan)["Post"]
+    assert post["relations"][0]["back_populates"] == "posts"
+    assert plan.ignored == ()
+
+
+def test_a_field_list_that_names_entities_makes_relations_not_strings() -> None:
+    plan = plan_offline(PROMPTS[1])
+    assert plan.document["project_name"] == "library_api"
+    assert set(_fields(plan, "Loan")) == {"id", "due_date", "returned"}
+    assert _fields(plan, "Loan")["returned"]["type"] == "boolean"
+    assert {("Loan", "many_to_one", "Book"), ("Loan", "many_to_one", "Member")} <= _relations(plan)
+    assert _fields(plan, "Book")["isbn"]["unique"] is True
+    assert _fields(plan, "Member")["phone"]["nullable"] is True
+    assert _fields(plan, "Member")["email"]["format"] == "email"
+
+
+def test_terse_declarations_and_bullets_declare_entities() -> None:
+    assert list(_entities(plan_offline(PROMPTS[2]))) == ["Book", "Author"]
+    plan = plan_offline(PROMPTS[3])
+    assert _fields(plan, "Product")["price"]["type"] == "decimal"
+    assert _fields(plan, "Product")["stock"]["type"] == "integer"
+    assert ("Product", "many_to_one", "Category") in _relations(plan)
+
+
+def test_nested_bullets_under_a_heading_are_the_fields_of_that_entity() -> None:
+    plan = plan_offline(PROMPTS[33])
+    shipment = _fields(plan, "Shipment")
+    assert shipment["tracking_number"]["unique"] is True
+    assert shipment["shipped_at"]["type"] == "datetime"
+    assert shipment["weight"]["type"] == "float"
+
+
+def test_own_tasks_and_login_turn_auth_on_and_own_the_rows() -> None:
+    plan = plan_offline(PROMPTS[4])
+    assert plan.document["auth"] == {"enabled": True}
+    task = _entities(plan)["Task"]
+    assert task["owned"] is True
+    assert task["permissions"] == {"delete": ["admin"]}
+    assert "User" not in _entities(plan)
+    priority = _fields(plan, "Task")["priority"]
+    assert priority == {
+        "name": "priority",
+        "type": "enum",
+        "values": ["low", "medium", "high"],
+        "default": "low",
+    }
+
+
+def test_without_accounts_auth_is_off_and_nothing_is_owned() -> None:
+    plan = plan_offline(PROMPTS[0])
+    assert plan.document["auth"] == {"enabled": False}
+    assert not any(e.get("owned") for e in plan.document["entities"])
+
+
+def test_saying_no_auth_keeps_auth_off() -> None:
+    plan = plan_offline(PROMPTS[22])
+    assert plan.document["auth"] == {"enabled": False}
+    assert plan.document["project_name"] == "todo_list_api"
+
+
+def test_roles_permissions_and_invitation_only_registration() -> None:
+    plan = plan_offline(PROMPTS[18])
+    auth = plan.document["auth"]
+    assert auth["roles"] == ["admin", "editor", "user"]
+    assert auth["registration"] == "admin_only"
+    permissions = _entities(plan)["Article"]["permissions"]
+    assert permissions["read"] == ["public"]
+    assert permissions["delete"] == ["admin", "editor"]
+    assert _fields(plan, "Article")["title"]["max_length"] == 200
+    assert "Editor" not in _entities(plan)
+
+
+def test_a_roles_list_declares_roles() -> None:
+    plan = plan_offline(PROMPTS[37])
+    assert plan.document["auth"]["roles"] == ["admin", "manager", "staff", "user"]
+    assert _entities(plan)["Shift"]["permissions"]["create"] == ["manager"]
+
+
+def test_a_user_with_own_fields_is_declared_and_with_auth_off_is_ordinary() -> None:
+    plan = plan_offline(PROMPTS[24])
+    assert set(_fields(plan, "User")) == {"id", "display_name", "bio", "avatar_url"}
+    assert _fields(plan, "User")["avatar_url"]["format"] == "url"
+    assert ("Post", "many_to_one", "User") in _relations(plan)
+
+
+def test_belonging_to_the_user_who_created_it_is_ownership() -> None:
+    plan = plan_offline(PROMPTS[25])
+    expense = _entities(plan)["Expense"]
+    assert expense["owned"] is True
+    assert set(_fields(plan, "Expense")) == {"id", "amount", "category", "spent_on", "notes"}
+
+
+def test_soft_delete_timestamps_and_uniqueness_statements() -> None:
+    plan = plan_offline(PROMPTS[19])
+    invoice = _entities(plan)["Invoice"]
+    assert invoice["soft_delete"] is True
+    assert invoice["timestamps"] is True
+    assert _fields(plan, "Invoice")["issued_on"]["type"] == "date"
+    inventory = plan_offline(PROMPTS[5])
+    assert _entities(inventory)["StockItem"]["soft_delete"] is True
+    assert "soft_delete" not in _entities(inventory)["Warehouse"]
+    assert _fields(inventory, "StockItem")["sku"]["unique"] is True
+    assert "Warehouse" in _entities(inventory)
+
+
+def test_list_options_are_resolved_to_fields() -> None:
+    plan = plan_offline(PROMPTS[11])
+    entities = _entities(plan)
+    assert entities["Contact"]["list"] == {"searchable": ["name"]}
+    assert entities["Deal"]["list"] == {"filterable": ["stage"], "sortable": ["close_date"]}
+
+
+def test_self_references_are_nullable_and_one_to_one_is_said_exactly() -> None:
+    plan = plan_offline(PROMPTS[6])
+    manager = _entities(plan)["Employee"]["relations"][0]
+    assert manager == {
+        "name": "manager",
+        "kind": "many_to_one",
+        "target": "Employee",
+        "nullable": True,
+        "on_delete": "set_null",
+    }
+    assert ("Employee", "one_to_one", "Badge") in _relations(plan)
+    parent = _entities(plan_offline(PROMPTS[7]))["Category"]["relations"][0]
+    assert parent["target"] == "Category" and parent["nullable"] is True
+
+
+def test_shared_labels_and_mutual_many_are_many_to_many_on_one_side() -> None:
+    assert ("Product", "many_to_many", "Tag") in _relations(plan_offline(PROMPTS[7]))
+    orders = plan_offline(PROMPTS[27])
+    between = {r for r in _relations(orders) if {r[0], r[2]} == {"Order", "Product"}}
+    assert len(between) == 1 and next(iter(between))[1] == "many_to_many"
+    assert ("Student", "many_to_many", "Course") in _relations(plan_offline(PROMPTS[12]))
+
+
+def test_has_many_puts_the_foreign_key_on_the_child() -> None:
+    plan = plan_offline(PROMPTS[26])
+    assert {("Question", "many_to_one", "Poll"), ("Choice", "many_to_one", "Poll")} <= _relations(
+        plan
+    )
+
+
+def test_required_relations_never_form_a_cycle() -> None:
+    plan = plan_offline("Teams have a captain who is a player. Players belong to a team.")
+    _passes_review(plan)
+    relations = [r for e in plan.document["entities"] for r in e.get("relations", [])]
+    kinds = {(r["name"], r.get("nullable", False)) for r in relations}
+    assert any(nullable for _, nullable in kinds)
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("price (decimal)", ("decimal", None)),
+        ("total", ("decimal", None)),
+        ("quantity", ("integer", None)),
+        ("number of seats", ("integer", None)),
+        ("rating", ("float", None)),
+        ("published", ("boolean", None)),
+        ("is archived", ("boolean", None)),
+        ("deadline", ("date", None)),
+        ("starts at", ("datetime", None)),
+        ("contact email", ("string", "email")),
+        ("website", ("string", "url")),
+        ("summary", ("text", None)),
+        ("settings", ("json", None)),
+        ("tags as json", ("json", None)),
+        ("age integer", ("integer", None)),
+        ("phone number", ("string", None)),
+        ("weight in kg", ("float", None)),
+        ("duration in minutes", ("integer", None)),
+        ("adopted (yes/no)", ("boolean", None)),
+        ("title", ("string", None)),
+    ],
+)
+def test_field_types_come_from_names_units_and_stated_types(
+    words: str, expected: tuple[str, str | None]
+) -> None:
+    plan = plan_offline(f"Widgets have a label and {words}.")
+    fields = list(_fields(plan, "Widget").values())
+    field = fields[-1]
+    assert (field["type"], field.get("format")) == expected
+
+
+def test_enum_values_from_colons_one_of_and_brackets() -> None:
+    colon = plan_offline("An order has a status: pending, shipped, delivered. Orders have a total.")
+    assert _fields(colon, "Order")["status"]["values"] == ["pending", "shipped", "delivered"]
+    one_of = plan_offline(PROMPTS[10])
+    assert _fields(one_of, "Appointment")["status"]["values"] == ["booked", "cancelled", "done"]
+    assert "notes" in _fields(one_of, "Appointment")
+    typed = plan_offline(PROMPTS[20])
+    assert _fields(typed, "Ticket")["severity"]["values"] == ["low", "high"]
+    words = plan_offline("Tasks have a status: In Progress, Done.")
+    assert _fields(words, "Task")["status"]["values"] == ["in_progress", "done"]
+
+
+def test_a_status_without_values_stays_a_string() -> None:
+    assert _fields(plan_offline("Orders have a status."), "Order")["status"]["type"] == "string"
+
+
+def test_reserved_field_names_are_renamed_and_managed_ones_become_flags() -> None:
+    plan = plan_offline(PROMPTS[34])
+    assert set(_fields(plan, "Product")) == {"id", "name", "price", "sort_order", "description"}
+    stamped = plan_offline("Notes have a title, created_at, updated_at and deleted_at.")
+    note = _entities(stamped)["Note"]
+    assert note["timestamps"] is True and note["soft_delete"] is True
+    assert set(_fields(stamped, "Note")) == {"id", "title"}
+    grouped = plan_offline("Students have a name and a group.")
+    assert "student_group" in _fields(grouped, "Student")
+    _passes_review(grouped)
+
+
+def test_an_entity_without_fields_gets_a_name_or_a_title() -> None:
+    plan = plan_offline("A blog with posts and authors.")
+    assert set(_fields(plan, "Post")) == {"id", "title"}
+    assert set(_fields(plan, "Author")) == {"id", "name"}
+
+
+@pytest.mark.parametrize(
+    ("prompt", "names"),
+    [
+        (
+            "Track categories, people, addresses and statuses.",
+            ["Category", "Person", "Address", "Status"],
+        ),
+        ("Store analyses, children, boxes and companies.", ["Analysis", "Child", "Box", "Company"]),
+        ("We keep warehouses, movies and menus.", ["Warehouse", "Movie", "Menu"]),
+        ("Orders with line items.", ["Order", "LineItem"]),
+    ],
+)
+def test_names_are_pascal_case_singular(prompt: str, names: list[str]) -> None:
+    assert list(_entities(plan_offline(prompt))) == names
+
+
+def test_plurals_the_old_rules_got_wrong_are_singular_now() -> None:
+    assert [singularize(w) for w in ("houses", "movies", "caches", "skus", "menus")] == [
+        "house",
+        "movie",
+        "cache",
+        "sku",
+        "menu",
+    ]
+    assert singularize("statuses") == "status"
+
+
+def test_meta_words_are_never_entities() -> None:
+    plan = plan_offline("Build a REST API backend with endpoints and a database for books.")
+    assert list(_entities(plan)) == ["Book"]
+
+
+def test_phrases_that_add_nothing_are_ignored_verbatim_in_order() -> None:
+    plan = plan_offline(PROMPTS[9])
+    assert plan.ignored == ("Hi!", "It should be fast and follow best practices.")
+    assert plan.document["description"] == "Hi!"
+
+
+def test_a_prompt_with_no_entity_gives_an_empty_list_and_ignores_everything() -> None:
+    plan = plan_offline("It should be fast. Follow best practices!")
+    assert plan.document["entities"] == []
+    assert plan.ignored == ("It should be fast.", "Follow best practices!")
+    assert plan.document["project_name"] == "backend_api"
+
+
+def test_the_description_is_the_first_sentence_capped() -> None:
+    long = "A shop with products " + "and more products " * 200 + ". Products have a price."
+    plan = plan_offline(long)
+    assert len(plan.document["description"]) == 2000
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "",
+        "   ",
+        "\n\n",
+        "!!!",
+        "...",
+        "SELECT * FROM users; DROP TABLE posts;",
+        '{"entities": [{"name": "Book", "fields": []}]}',
+        "def f(x):\n    return x * 2\n",
+        "🎉🎉 emojis 🚀 only",
+        "Café(naïve, résumé)",
+        "a" * 5000,
+        "(((((",
+        ")))",
+        "- - - -",
+        "Entities:",
+        "Product:",
+        "class(def, return)",
+        "\x00\x01",
+        "x" * 70 + "(y)",
+        "Order(order, user, group, desc, limit, offset, q, sort, select, from, id)",
+        "User(email, password, role, is_active, created_at)",
+        "1. 2. 3.",
+        "e.g. etc. i.e.",
+    ],
+)
+def test_garbage_never_crashes_and_any_entities_pass_review(prompt: str) -> None:
+    plan = plan_offline(prompt)
+    assert isinstance(plan.ignored, tuple)
+    json.dumps(plan.document)
+    if plan.document["entities"]:
+        _passes_review(plan)
+
+
+def test_a_huge_prompt_is_planned_quickly() -> None:
+    import time
+
+    prompt = " ".join(PROMPTS) * 40
+    prompt = (prompt + " word" * 20000)[:100_000]
+    start = time.perf_counter()
+    plan = plan_offline(prompt)
+    assert time.perf_counter() - start < 1.0
+    _passes_review(plan)
+
+
+def test_the_same_prompt_gives_the_same_plan_across_hash_seeds() -> None:
+    code = (
+        "import json; from deeprun.logic.offline_planner import plan_offline; "
+        "from tests.unit.test_offline_planner import PROMPTS; "
+        "print(json.dumps([(plan_offline(p).document, plan_offline(p).ignored) for p in PROMPTS]))"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={"PYTHONHASHSEED": seed, "PATH": ""},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("0", "1", "2")
+    }
+    assert len(outputs) == 1
+
+
+_NOUNS = [
+    "books",
+    "authors",
+    "line items",
+    "categories",
+    "people",
+    "orders",
+    "user",
+    "users",
+    "order",
+    "group",
+    "class",
+    "children",
+    "analyses",
+    "statuses",
+    "data",
+    "API",
+    "items",
+]
+_FIELDS = [
+    "title",
+    "price (decimal)",
+    "status: a, b",
+    "due date",
+    "created_at",
+    "id",
+    "email",
+    "order",
+    "desc",
+    "limit",
+    "q",
+    "owner",
+    "is done",
+    "rating 1-5",
+    "notes",
+    "tags",
+    "a manager who is also an employee",
+    "parent category",
+    "user",
+    "book",
+]
+_GLUE = [
+    "have",
+    "has many",
+    "belong to",
+    "with",
+    "can have many",
+    "appear in many",
+    ":",
+    ",",
+    "and",
+    ".",
+    "(",
+    ")",
+    "only admins can delete",
+    "their own",
+    "soft delete",
+    "search by",
+    "filter by",
+    "sort by",
+    "unique",
+    "optional",
+    "no auth",
+    "log in",
+    "-",
+    "\n- ",
+    "each",
+    "exactly one",
+    "🙂",
+    "SELECT",
+    "one of",
+]
+
+
+@given(st.lists(st.sampled_from(_NOUNS + _FIELDS + _GLUE), max_size=40))
+def test_any_english_ish_prompt_gives_a_document_review_accepts(words: list[str]) -> None:
+    plan = plan_offline(" ".join(words))
+    if plan.document["entities"]:
+        _passes_review(plan)
+    assert plan == plan_offline(" ".join(words))
+
+
+@given(st.text(max_size=300))
+def test_any_text_at_all_is_planned_without_raising(text: str) -> None:
+    plan = plan_offline(text)
+    if plan.document["entities"]:
+        _passes_review(plan)
