@@ -9,6 +9,10 @@ up to the next clause are its object. The kinds:
 - ``belong``: the subject points at one object ("a comment is on a post", "written by authors").
 - ``share``: both sides have many ("students enroll in courses", "tags appear on posts").
 - ``act``: any other verb ("customers place orders").
+- ``login``: "staff log in", "customers sign up": its subject is an account, not an entity.
+
+A later verb needs a subject of its own, unless it continues the clause before it ("..., and
+belongs to one company", "each is on one level"): then the subject is shared.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from deeprun.logic.offline_planner.lexicon import BE, RELATIVES
+from deeprun.logic.offline_planner.lexicon import BE, NOUN_VERBS, RELATIVES
 from deeprun.logic.offline_planner.nouns import Tokens, word_class
 from deeprun.logic.offline_planner.tokens import closing, is_open_bracket, verb_base
 
@@ -57,6 +61,11 @@ _PATTERNS: Final = sorted(
     key=lambda pattern: -len(pattern[1]),
 )
 _PASSIVE_PARTICLES: Final = frozenset({"by", "to"})
+# "is stored in one warehouse": weaker particles, so "issued on date" stays a field's name.
+_PLACE_PARTICLES: Final = frozenset({"in", "on", "at", "for", "from", "against"})
+_LOGIN_VERBS: Final = frozenset({"log", "sign"})
+_LOGIN_PARTICLES: Final = frozenset({"in", "on", "into", "up"})
+CONTINUERS: Final = frozenset({"and", ",", "each", "every", "but"})
 _VERB_CLASSES: Final = frozenset({"verb", "have", "be"})
 
 
@@ -80,7 +89,7 @@ def find_anchors(tokens: Tokens) -> tuple[Anchor, ...]:
         if anchor is None or _in_relative_clause(tokens, index):
             index += 1
             continue
-        if anchors and not _has_subject(tokens, index):
+        if anchors and not (_has_subject(tokens, index) or _continues(tokens, index)):
             index += 1
             continue
         anchors.append(anchor)
@@ -97,6 +106,9 @@ def _anchor_at(tokens: Tokens, index: int, *, first: bool) -> Anchor | None:
     if kind_of_word not in _VERB_CLASSES:
         return None
     base = "be" if low in BE else ("have" if kind_of_word == "have" else verb_base(low) or low)
+    following = tokens[index + 1].low if index + 1 < len(tokens) else ""
+    if base in _LOGIN_VERBS and following in _LOGIN_PARTICLES:
+        return Anchor("login", base, index, index + 2)
     for kind, words in _PATTERNS:
         if words[0] == base and _particles_match(tokens, index, words):
             return Anchor(kind, base, index, index + len(words))
@@ -123,12 +135,20 @@ def _passive(tokens: Tokens, index: int) -> Anchor | None:
     position = index + 1 if tokens[index].low in BE else index
     while position < len(tokens) and word_class(tokens, position) == "adv":
         position += 1
-    if position + 1 >= len(tokens) or tokens[position + 1].low not in _PASSIVE_PARTICLES:
+    if position + 1 >= len(tokens) or not _passive_particle(tokens, position + 1, index):
         return None
     base = verb_base(tokens[position].low)
     if base is None or tokens[position].low == base:
         return None
     return Anchor("belong", base, index, position + 2)
+
+
+def _passive_particle(tokens: Tokens, index: int, verb: int) -> bool:
+    low = tokens[index].low
+    if low in _PASSIVE_PARTICLES:
+        return True
+    after = word_class(tokens, index + 1) if index + 1 < len(tokens) else ""
+    return low in _PLACE_PARTICLES and (tokens[verb].low in BE or after == "det")
 
 
 def _has_subject(tokens: Tokens, index: int) -> bool:
@@ -137,6 +157,27 @@ def _has_subject(tokens: Tokens, index: int) -> bool:
     while position >= 0 and word_class(tokens, position) in ("modal", "adv"):
         position -= 1
     return position >= 0 and word_class(tokens, position) in ("noun", "pron")
+
+
+def _continues(tokens: Tokens, index: int) -> bool:
+    """ "..., and belongs to a team": a plain verb right after a joiner shares the subject.
+    Words that are nouns as often as verbs ("and stock items") never continue a clause."""
+    low = tokens[index].low
+    base = verb_base(low) or low
+    if word_class(tokens, index) not in _VERB_CLASSES or low in NOUN_VERBS or base in NOUN_VERBS:
+        return False
+    position = index - 1
+    while position >= 0 and word_class(tokens, position) in ("modal", "adv"):
+        position -= 1
+    if position < 0 or tokens[position].low not in CONTINUERS:
+        return False
+    if word_class(tokens, index) != "verb" or position < index - 1:
+        return True  # "is", "has", "can be"
+    if low != base:  # "belongs" continues; "paid", "issued on" are fields' names
+        return low.endswith("s")
+    # A bare base form may still be a noun's modifier ("and publish date"): it needs an object.
+    following = word_class(tokens, index + 1) if index + 1 < len(tokens) else ""
+    return following in ("det", "prep", "pron")
 
 
 def _in_relative_clause(tokens: Tokens, index: int) -> bool:

@@ -144,9 +144,11 @@ def _anchored(
     prefix_end = starts[0] if anchors else len(tokens)
     if prefix_end > floor:
         clauses.append(_prefix(tokens, source, floor, prefix_end))
-    previous = floor
+    previous, before = floor, None
     for position, anchor in enumerate(anchors):
         subject, _, pronoun = _subject(tokens, anchor, previous)
+        if subject is None and not pronoun and before is not None:
+            subject, pronoun = _shared_subject(before)
         end = starts[position + 1] if position + 1 < len(anchors) else len(tokens)
         while end > anchor.end and tokens[end - 1].low in _TRAILING:
             end -= 1
@@ -163,8 +165,16 @@ def _anchored(
                 optional=_optional(tokens, anchor.start, previous),
             )
         )
-        previous = anchor.end
+        previous, before = anchor.end, clauses[-1]
     return clauses
+
+
+def _shared_subject(before: Clause) -> tuple[Noun | None, bool]:
+    """ "..., and belongs to a team" continues the clause before; after "staff log in",
+    "and manage their own events" is said of an account, so by the speaker."""
+    if before.kind == "login":
+        return None, True
+    return before.subject, before.pronoun
 
 
 def _prefix(tokens: Tokens, source: int, start: int, end: int) -> Clause:
@@ -189,6 +199,8 @@ def _subject(tokens: Tokens, anchor: Anchor, floor: int) -> tuple[Noun | None, i
         position -= 1
     if position > floor and word_class(tokens, position - 1) == "pron":
         return None, position - 1, True
+    if position > floor and tokens[position - 1].low in ("each", "every"):
+        position -= 1  # "..., and each is on one level"
     return None, position, False
 
 

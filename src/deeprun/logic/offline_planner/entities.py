@@ -159,6 +159,8 @@ def _read_one(clause: Clause) -> Reading:
         return Reading(clause, "domain", subject, domains=(subject,) if subject else ())
     if kind in ("entities", "list"):
         return _listing(clause, kind, None)
+    if kind == "login":
+        return Reading(clause, "login", subject)
     if kind == "declare":
         return Reading(clause, "fields", subject, field_items(*region))
     speaker = subject is None or subject.is_meta or subject.head in _NOT_ENTITIES

@@ -101,9 +101,26 @@ def _acts_as_verb(tokens: Tokens, index: int) -> bool:
         return not inflected
     if before in DETERMINERS or before in MANY or before in PREPOSITIONS or before in ADJECTIVES:
         return before in ("for", "by", "of") and low.endswith("ing")
+    if _after_verb(tokens, index - 1):
+        return False  # "to store books": the object of a verb
     if before and tokens[index - 1].kind == "word" and before not in _CLAUSE_OPENERS:
         return after is not None and after.kind == "word" and _agrees(before, low, inflected, after)
     return not inflected and after is not None and _starts_object(after)
+
+
+def _after_verb(tokens: Tokens, index: int) -> bool:
+    """Whether the word at ``index`` is surely a verb: a verb that is never a noun, or one that
+    is both after "to", a modal or a subject pronoun ("we store", "to track")."""
+    if index < 0:
+        return False
+    low = tokens[index].low
+    base = verb_base(low)
+    if base is None or _fixed_class(low) is not None:
+        return False
+    if low not in NOUN_VERBS and base not in NOUN_VERBS:
+        return True
+    before = tokens[index - 1].low if index else ""
+    return before == "to" or before in MODALS or before in _SUBJECT_PRONOUNS
 
 
 def _agrees(subject: str, low: str, inflected: bool, after: Token | None) -> bool:
