@@ -72,6 +72,9 @@ ExecutionId = Annotated[
 Prompt = Annotated[
     str, typer.Argument(help="The backend in words, quoted; - reads it from standard input.")
 ]
+ZipPath = Annotated[
+    Path | None, typer.Option("--zip", help="Also write the project as this zip file.")
+]
 AllowSkip = Annotated[
     list[str] | None,
     typer.Option("--allow-skip", help=f"A gate that may be skipped: {', '.join(GATES)}."),
@@ -162,9 +165,7 @@ def new(  # noqa: PLR0917 - Typer passes options positionally
     ] = False,
     allow_skip: AllowSkip = None,
     fuzz_examples: FuzzExamples = DEFAULT_POLICY.fuzz_examples,
-    zip_path: Annotated[
-        Path | None, typer.Option("--zip", help="Also write the project as this zip file.")
-    ] = None,
+    zip_path: ZipPath = None,
     json_output: JsonOutput = False,
     execution_id: ExecutionId = None,
 ) -> None:
@@ -235,9 +236,7 @@ def _step(run: Session, what: str) -> None:
 def compile_spec(
     source: Source,
     output: Annotated[Path, typer.Option("-o", "--output", help="Directory to write.")],
-    zip_path: Annotated[
-        Path | None, typer.Option("--zip", help="Also write the project as this zip file.")
-    ] = None,
+    zip_path: ZipPath = None,
     json_output: JsonOutput = False,
     execution_id: ExecutionId = None,
 ) -> None:

@@ -15,7 +15,8 @@ import anthropic
 from anthropic.types import MessageParam, ToolChoiceParam, ToolParam
 from pydantic import BaseModel
 
-from deeprun.adapters.providers.failures import MALFORMED, Failures, retry_after
+from deeprun.adapters.providers.failures import MALFORMED, retry_after
+from deeprun.adapters.providers.vendor import VendorModel
 from deeprun.contracts.planning import ModelReply, ModelRequest
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
@@ -42,26 +43,19 @@ class _Message(BaseModel):
     usage: _Usage | None = None
 
 
-class AnthropicModel:
+class AnthropicModel(VendorModel):
     """One model behind the Anthropic SDK: one request per ``complete``, SDK retries off."""
 
+    PROVIDER = "anthropic"
+
     def __init__(self, model: str, api_key: str, base_url: str | None, timeout: float) -> None:
-        self._model = model
-        self._fail = Failures("anthropic", api_key)
+        super().__init__(model, api_key)
         self._client = anthropic.Anthropic(
             api_key=api_key,
             base_url=base_url or DEFAULT_BASE_URL,
             timeout=timeout,
             max_retries=0,
         )
-
-    @property
-    def provider(self) -> str:
-        return "anthropic"
-
-    @property
-    def model(self) -> str:
-        return self._model
 
     def complete(self, request: ModelRequest) -> ModelReply:
         tools, choice = _forced_tool(request)

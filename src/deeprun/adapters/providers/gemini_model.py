@@ -14,7 +14,8 @@ import httpx
 from google import genai
 from google.genai import errors, types
 
-from deeprun.adapters.providers.failures import MALFORMED, Failures, retry_after, seconds
+from deeprun.adapters.providers.failures import MALFORMED, retry_after, seconds
+from deeprun.adapters.providers.vendor import VendorModel
 from deeprun.contracts.planning import ModelReply, ModelRequest
 
 DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/"
@@ -22,12 +23,13 @@ ROLES = {"user": "user", "assistant": "model"}
 RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo"
 
 
-class GeminiModel:
+class GeminiModel(VendorModel):
     """One model behind the google-genai SDK: one request per ``complete``."""
 
+    PROVIDER = "gemini"
+
     def __init__(self, model: str, api_key: str, base_url: str | None, timeout: float) -> None:
-        self._model = model
-        self._fail = Failures("gemini", api_key)
+        super().__init__(model, api_key)
         http = httpx.Client(timeout=timeout)
         weakref.finalize(self, http.close)
         self._client = genai.Client(
@@ -40,14 +42,6 @@ class GeminiModel:
                 httpx_client=http,
             ),
         )
-
-    @property
-    def provider(self) -> str:
-        return "gemini"
-
-    @property
-    def model(self) -> str:
-        return self._model
 
     def complete(self, request: ModelRequest) -> ModelReply:
         try:

@@ -12,7 +12,8 @@ from openai.types.chat import ChatCompletionMessageParam
 from openai.types.chat.completion_create_params import ResponseFormat
 from pydantic import BaseModel
 
-from deeprun.adapters.providers.failures import MALFORMED, Failures, retry_after
+from deeprun.adapters.providers.failures import MALFORMED, retry_after
+from deeprun.adapters.providers.vendor import VendorModel
 from deeprun.contracts.planning import ModelReply, ModelRequest
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -39,26 +40,19 @@ class _Completion(BaseModel):
     usage: _Usage | None = None
 
 
-class OpenAIModel:
+class OpenAIModel(VendorModel):
     """One model behind the OpenAI SDK: one request per ``complete``, SDK retries off."""
 
+    PROVIDER = "openai"
+
     def __init__(self, model: str, api_key: str, base_url: str | None, timeout: float) -> None:
-        self._model = model
-        self._fail = Failures("openai", api_key)
+        super().__init__(model, api_key)
         self._client = openai.OpenAI(
             api_key=api_key,
             base_url=base_url or DEFAULT_BASE_URL,
             timeout=timeout,
             max_retries=0,
         )
-
-    @property
-    def provider(self) -> str:
-        return "openai"
-
-    @property
-    def model(self) -> str:
-        return self._model
 
     def complete(self, request: ModelRequest) -> ModelReply:
         try:
