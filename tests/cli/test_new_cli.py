@@ -117,6 +117,15 @@ def test_three_schema_invalid_answers_give_spec_generation_error(api: VendorApi)
     assert len(server.requests) == 3
 
 
+def test_transport_retries_stop_after_four_calls() -> None:
+    with VendorServer([openai_api.failure(503, "down")] * 6) as server:
+        result = deeprun(
+            "spec", "from-prompt", PROMPT, "--json", env=vendor_env(openai_api, server)
+        )
+    assert envelope(result)["error"]["code"] == "ERR_PROVIDER"
+    assert len(server.requests) == 4
+
+
 def test_a_permanent_vendor_error_is_not_retried() -> None:
     with VendorServer([openai_api.failure(401, "bad key")] * 2) as server:
         result = deeprun(
