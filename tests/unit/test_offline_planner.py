@@ -628,3 +628,202 @@ def test_any_text_at_all_is_planned_without_raising(text: str) -> None:
     plan = plan_offline(text)
     if plan.document["entities"]:
         _passes_review(plan)
+
+
+# Held-out prompts, in domains the corpus does not cover: (prompt, entities, relations).
+HELD_OUT = [
+    (
+        "An API to manage exhibits with a title and a year. Each exhibit belongs to a gallery. "
+        "Galleries have a name and a floor.",
+        {"Exhibit", "Gallery"},
+        {("Exhibit", "many_to_one", "Gallery")},
+    ),
+    (
+        "Brewery backend. Beers have a name, an abv and a style. Every beer is brewed in one "
+        "brewery. Breweries have a name and a city.",
+        {"Beer", "Brewery"},
+        {("Beer", "many_to_one", "Brewery")},
+    ),
+    (
+        "Dental lab orders: patient name, shade, due date; each order is for one dentist. "
+        "Dentists have a name and a clinic name.",
+        {"LabOrder", "Dentist"},
+        {("LabOrder", "many_to_one", "Dentist")},
+    ),
+    (
+        "Esports API. Teams have a name and a region. Players have a nickname and a rank, and "
+        "belong to a team. Matches have a played at time, and each is for one tournament. "
+        "Tournaments have a name and a prize pool.",
+        {"Team", "Player", "Match", "Tournament"},
+        {("Player", "many_to_one", "Team"), ("Match", "many_to_one", "Tournament")},
+    ),
+    (
+        "Drone fleet tracker. Drones: serial number, model, battery level. Flights: started at, "
+        "ended at, distance; each flight is flown by one pilot with one drone. Pilots: name, "
+        "license number.",
+        {"Drone", "Flight", "Pilot"},
+        {("Flight", "many_to_one", "Pilot"), ("Flight", "many_to_one", "Drone")},
+    ),
+    (
+        "Translation agency. Translators have a name and a native language. Documents have a "
+        "title and a word count, and each is assigned to one translator. Clients have a name "
+        "and an email; a client can have several documents.",
+        {"Translator", "Document", "Client"},
+        {("Document", "many_to_one", "Translator"), ("Document", "many_to_one", "Client")},
+    ),
+    (
+        "Coworking space API to store desks and members. A desk has a code and a monthly "
+        "price. Members have a name and an email. Each booking is for one desk, for one member.",
+        {"Desk", "Member", "Booking"},
+        {("Booking", "many_to_one", "Desk"), ("Booking", "many_to_one", "Member")},
+    ),
+    (
+        "Observatory backend. Telescopes have a name and an aperture. Observations have a "
+        "target name and an observed at timestamp, and each is made with one telescope.",
+        {"Telescope", "Observation"},
+        {("Observation", "many_to_one", "Telescope")},
+    ),
+    (
+        "Bike sharing. Stations have a name and a capacity. Bikes have a serial and a status, "
+        "and each is docked at one station. Riders can have many rides; a ride belongs to a "
+        "bike.",
+        {"Station", "Bike", "Rider", "Ride"},
+        {
+            ("Bike", "many_to_one", "Station"),
+            ("Ride", "many_to_one", "Rider"),
+            ("Ride", "many_to_one", "Bike"),
+        },
+    ),
+    (
+        "Kindergarten API. Kids have a first name and a birth date. Each kid is in one group. "
+        "Groups have a name and a room. Teachers have a name; a teacher can have several groups "
+        "and a group can have several teachers.",
+        {"Kid", "Group", "Teacher"},
+        {("Kid", "many_to_one", "Group"), ("Group", "many_to_many", "Teacher")},
+    ),
+    (
+        "Film festival. Films have a title and a runtime. Screenings have a starts at time; "
+        "each screening is for one film in one venue. Venues have a name and seats.",
+        {"Film", "Screening", "Venue"},
+        {("Screening", "many_to_one", "Film"), ("Screening", "many_to_one", "Venue")},
+    ),
+    (
+        "Mining company. Mines have a name and a location. Shifts have a date and a crew size, "
+        "and belong to a mine. Extractions store tonnage and ore type, each for one shift.",
+        {"Mine", "Shift", "Extraction"},
+        {("Shift", "many_to_one", "Mine"), ("Extraction", "many_to_one", "Shift")},
+    ),
+    (
+        "Insurance claims backend. Policies have a policy number and a premium. Claims have an "
+        "amount and a filed on date; each claim is tied to one policy.",
+        {"Policy", "Claim"},
+        {("Claim", "many_to_one", "Policy")},
+    ),
+    (
+        "Escape rooms. Rooms have a name, a difficulty and a duration in minutes. Bookings have "
+        "a group size and a starts at, and each booking is for one room.",
+        {"EscapeRoom", "Booking"},
+        {("Booking", "many_to_one", "EscapeRoom")},
+    ),
+    (
+        "I want to keep track of plants and waterings. Each watering is for one plant and has "
+        "an amount in ml.",
+        {"Plant", "Watering"},
+        {("Watering", "many_to_one", "Plant")},
+    ),
+    ("A backend for recipes with a title and cooking time.", {"Recipe"}, set()),
+    (
+        "Vineyard app. Parcels: name, area, grape variety. Harvests: picked on, weight.",
+        {"Parcel", "Harvest"},
+        set(),
+    ),
+]
+
+
+@pytest.mark.parametrize(("prompt", "entities", "relations"), HELD_OUT)
+def test_held_out_prompts_give_their_entities_and_relations(
+    prompt: str, entities: set[str], relations: set[tuple[str, str, str]]
+) -> None:
+    plan = plan_offline(prompt)
+    assert set(_entities(plan)) == entities
+    assert relations <= _relations(plan)
+    _passes_review(plan)
+
+
+def test_the_object_of_a_verb_is_a_noun_even_when_it_could_be_a_verb() -> None:
+    assert set(_entities(plan_offline("An API to store books with a title."))) == {"Book"}
+    assert "Book" not in _entities(plan_offline("Travellers book cabins with a view."))
+
+
+def test_a_verb_after_and_continues_the_clause_before() -> None:
+    plan = plan_offline("Lockers have a code and a size, and belong to one gym.")
+    assert ("Locker", "many_to_one", "Gym") in _relations(plan)
+    assert "Belong" not in _entities(plan)
+    permits = plan_offline("Permits have a number, paid and issued on date.")
+    assert {"paid", "issued_on"} <= set(_fields(permits, "Permit"))
+    tickets = plan_offline("Tickets have a title, a body and publish date.")
+    assert "publish_date" in _fields(tickets, "Ticket")
+
+
+def test_who_logs_in_is_an_account_not_an_entity() -> None:
+    plan = plan_offline("Curators log in and manage their own exhibits (title, year).")
+    assert set(_entities(plan)) == {"Exhibit"}
+    assert _entities(plan)["Exhibit"]["owned"] is True
+    logs = plan_offline("Rangers log sightings with a species and a count.")
+    assert "Sighting" in _entities(logs)
+
+
+def test_a_participle_with_a_place_preposition_links_to_an_entity() -> None:
+    plan = plan_offline("Casks have a volume. Each cask is stored in one cellar.")
+    assert ("Cask", "many_to_one", "Cellar") in _relations(plan)
+    loose = plan_offline("Casks have a volume and filled on date.")
+    assert set(_entities(loose)) == {"Cask"}
+    assert "filled_on" in _fields(loose, "Cask")
+
+
+def test_each_noun_chained_by_a_preposition_is_a_target() -> None:
+    plan = plan_offline(
+        "Pupils have a name. Tutors have a name. Each lesson is for one pupil with one tutor."
+    )
+    assert {("Lesson", "many_to_one", "Pupil"), ("Lesson", "many_to_one", "Tutor")} <= _relations(
+        plan
+    )
+    single = plan_offline("Each concert ticket is for one concert with a seat number.")
+    assert "SeatNumber" not in _entities(single)
+
+
+def test_an_each_item_in_a_field_list_points_at_its_entity() -> None:
+    plan = plan_offline("Campsites: name. Cabins: name, beds, each in a campsite.")
+    assert ("Cabin", "many_to_one", "Campsite") in _relations(plan)
+    lessons = plan_offline("Lessons: title, level, for beginners.")
+    assert set(_entities(lessons)) == {"Lesson"}
+    assert set(_fields(lessons, "Lesson")) == {"id", "title", "level"}
+
+
+def test_a_bare_head_refers_to_the_compound_entity_named_before() -> None:
+    plan = plan_offline("Decks have a level. Parking bays have a code. Each bay is on one deck.")
+    assert "Bay" not in _entities(plan)
+    assert ("ParkingBay", "many_to_one", "Deck") in _relations(plan)
+    both = plan_offline("Basket lines have a quantity. Receipt lines have an amount.")
+    assert {"BasketLine", "ReceiptLine"} <= set(_entities(both))
+
+
+def test_foreign_keys_claimed_both_ways_are_many_to_many() -> None:
+    plan = plan_offline("A club can have several coaches and a coach can have several clubs.")
+    assert ("Club", "many_to_many", "Coach") in _relations(plan) or (
+        "Coach",
+        "many_to_many",
+        "Club",
+    ) in _relations(plan)
+    one_way = plan_offline("Each song belongs to an album. Albums have many songs.")
+    assert _relations(one_way) == {("Song", "many_to_one", "Album")}
+
+
+def test_soft_delete_applies_to_the_entity_a_compound_mentions() -> None:
+    plan = plan_offline(
+        "Pets have a name. Vets have a name. Pet records are soft deleted, never removed."
+    )
+    assert _entities(plan)["Pet"].get("soft_delete") is True
+    assert "soft_delete" not in _entities(plan)["Vet"]
+    everything = plan_offline("Pets have a name. Vets have a name. Soft delete everything.")
+    assert all(e.get("soft_delete") for e in everything.document["entities"])

@@ -137,8 +137,11 @@ def _passive(tokens: Tokens, index: int) -> Anchor | None:
         position += 1
     if position + 1 >= len(tokens) or not _passive_particle(tokens, position + 1, index):
         return None
-    base = verb_base(tokens[position].low)
-    if base is None or tokens[position].low == base:
+    low = tokens[position].low
+    base = verb_base(low)
+    if base is None and tokens[index].low in BE and low.endswith("ed"):
+        base = low  # "is brewed in", "is tied to": any participle after "is"
+    if base is None or (low == base and not low.endswith("ed")):
         return None
     return Anchor("belong", base, index, position + 2)
 

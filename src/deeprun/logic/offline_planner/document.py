@@ -45,9 +45,15 @@ def entity_documents(
     relations = build(merge(blueprint.relations, set(drafts)), drafts)
     for draft in drafts.values():
         if not draft.fields:
-            default = "title" if to_snake(draft.name).split("_")[-1] in _TITLED else "name"  # type: ignore[union-attr]
+            default = _default_field(draft.name)
             draft.fields[default] = {"name": default, "type": "string"}
     return [_entity(d, relations[d.name], access) for d in drafts.values()]
+
+
+def _default_field(entity: str) -> str:
+    """What names a row of an entity the prompt gave no fields: a post's title, else a name."""
+    head = (to_snake(entity) or "").rsplit("_", 1)[-1]
+    return "title" if head in _TITLED else "name"
 
 
 def _clean_fields(draft: EntityDraft, blueprint: Blueprint, auth: bool) -> None:

@@ -16,7 +16,13 @@ from typing import Final
 from deeprun.logic.naming import entity_name, singularize
 from deeprun.logic.offline_planner.clauses import Clause
 from deeprun.logic.offline_planner.field_types import STRING, infer_kind
-from deeprun.logic.offline_planner.items import Item, entity_items, field_items, split_list
+from deeprun.logic.offline_planner.items import (
+    Item,
+    chained_nouns,
+    entity_items,
+    field_items,
+    split_list,
+)
 from deeprun.logic.offline_planner.lexicon import (
     ADJECTIVES,
     ADMIN_NOUNS,
@@ -79,11 +85,19 @@ class Catalog:
         index = start
         while index < end:
             noun = noun_at(tokens, index, end, compounds=True)
-            name = self.match(noun[0].words) if noun else None
+            name = self._mentioned(noun[0].words) if noun else None
             if name and name not in found:
                 found.append(name)
             index = noun[1] if noun else index + 1
         return found
+
+    def _mentioned(self, words: tuple[str, ...]) -> str | None:
+        """ "patient records" mentions Patient when no entity is named by the whole."""
+        for candidate in (words, *((w,) for w in words[:-1])):
+            name = self.match(candidate)
+            if name:
+                return name
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +134,11 @@ def _catalog(nouns: Iterable[Noun]) -> Catalog:
     names: dict[str, None] = {}
     for noun in nouns:
         name = entity_of(noun.words)
-        if name is not None and len(names) < MAX_ENTITIES:
-            names.setdefault(name)
+        if name is None or len(names) >= MAX_ENTITIES:
+            continue
+        if len(noun.words) == 1 and Catalog(tuple(names)).match(noun.words):
+            continue  # "parking sessions" first, then "each session": one entity
+        names.setdefault(name)
     return Catalog(tuple(names))
 
 
@@ -140,16 +157,13 @@ def _read(clause: Clause) -> tuple[Reading, ...]:
 
 
 def _targets(clause: Clause) -> list[Noun]:
-    """ "belongs to a patient and to a doctor": every noun of the region's list."""
-    nouns = []
-    for segment in split_list(clause.tokens, clause.start, clause.end):
-        start = segment.start
-        while start < segment.end and clause.tokens[start].low in ("to", "with", "in", "on"):
-            start += 1
-        found = noun_at(clause.tokens, start, segment.end, compounds=True)
-        if found is not None:
-            nouns.append(found[0])
-    return nouns
+    """ "belongs to a patient and to a doctor", "is one crop in one plot": every noun of the
+    region's list, and of the place phrases chained after each."""
+    return [
+        noun
+        for segment in split_list(clause.tokens, clause.start, clause.end)
+        for noun in chained_nouns(clause.tokens, segment.start, segment.end)
+    ]
 
 
 def _read_one(clause: Clause) -> Reading:

@@ -15,7 +15,7 @@ from deeprun.logic.naming import singularize, to_snake
 from deeprun.logic.offline_planner.draft import Blueprint, RelationDraft
 from deeprun.logic.offline_planner.entities import Catalog, Reading
 from deeprun.logic.offline_planner.fields import build_field, field_name
-from deeprun.logic.offline_planner.items import Item
+from deeprun.logic.offline_planner.items import LINK, Item
 from deeprun.logic.offline_planner.lexicon import ACCOUNT_NOUNS, OWNER_NOUNS
 from deeprun.logic.offline_planner.nouns import Noun
 
@@ -59,7 +59,7 @@ class Reader:
             self.blueprint.mark(entity, "owned", source)
         elif target:
             self._item_relation(entity, item, target, source)
-        else:
+        elif LINK not in item.notes.flags:
             data = build_field(item.words, item.notes)
             if data is not None:
                 self.blueprint.add_field(entity, data, source, (item.start, item.end))

@@ -46,6 +46,10 @@ _MAX_NAME_WORDS: Final = 5
 # Type words that are also the natural end of a name: "publish date" is a date named so.
 _NAME_TYPE_WORDS: Final = frozenset({"date", "text", "email", "e-mail", "url", "uri"})
 _TAIL_TYPES: Final = frozenset({"date", "time", "timestamp", "datetime"})
+_LINKING: Final = frozenset("to with in on for from at under by of inside within".split())
+# A list item opening so points at another entity: "..., each in a ward, for a patient".
+_LINK_OPENERS: Final = frozenset("each every for from to under within inside".split())
+LINK: Final = "link"  # the flag of such an item: a relation when it names an entity, else nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +112,11 @@ def field_items(tokens: Tokens, start: int, end: int) -> tuple[Item, ...]:
     open_values = False
     segments = split_list(tokens, start, end)
     for position, segment in enumerate(segments):
+        links = _links(tokens, segment)
+        if links:
+            items.extend(links)
+            open_values = False
+            continue
         if open_values and items and _is_value(tokens, segment):
             items[-1] = _with_value(items[-1], tokens, segment)
             open_values = "or" not in segment.joiner and "and" not in segment.joiner
@@ -123,6 +132,21 @@ def field_items(tokens: Tokens, start: int, end: int) -> tuple[Item, ...]:
         items.append(_distributed(item, tokens, segment, following))
         open_values = item.notes.open_values
     return tuple(i for i in items if i.words)
+
+
+def _links(tokens: Tokens, segment: _Segment) -> list[Item]:
+    """ "each in a department", "each is for one admission", "for a product"."""
+    index = segment.start
+    if tokens[index].low not in _LINK_OPENERS:
+        return []
+    index += 1
+    while index < segment.end and word_class(tokens, index) in ("be", "verb", "modal", "adv"):
+        index += 1
+    notes = Notes(flags=frozenset({LINK}))
+    return [
+        Item(noun.words, noun.count, noun.article, noun.start, noun.end, notes)
+        for noun in chained_nouns(tokens, index, segment.end)
+    ]
 
 
 def _is_value(tokens: Tokens, segment: _Segment) -> bool:
@@ -222,6 +246,24 @@ def _ends_name(tokens: Tokens, index: int, end: int) -> bool:
 
 def _opens_values(tokens: Tokens, index: int) -> bool:
     return tokens[index].low == "one" and index + 1 < len(tokens) and tokens[index + 1].low == "of"
+
+
+def chained_nouns(tokens: Tokens, start: int, end: int) -> list[Noun]:
+    """ "one patient with one doctor", "to a cart, for a product": a noun, then each noun a
+    linking preposition joins to it."""
+    nouns: list[Noun] = []
+    index = start
+    while index < end:
+        while index < end and tokens[index].low in _LINKING:
+            index += 1
+        found = noun_at(tokens, index, end, compounds=True)
+        if found is None:
+            break
+        nouns.append(found[0])
+        index = found[1]
+        if index >= end or tokens[index].low not in _LINKING:
+            break
+    return nouns
 
 
 def entity_items(tokens: Tokens, start: int, end: int) -> tuple[Item, ...]:

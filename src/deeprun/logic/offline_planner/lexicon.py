@@ -75,7 +75,7 @@ IRREGULAR_VERB_FORMS: Final = {
     "paid": "pay", "seen": "see", "saw": "see", "taught": "teach", "lent": "lend",
     "chose": "choose", "chosen": "choose", "met": "meet", "went": "go", "gone": "go",
     "known": "know", "driven": "drive", "found": "find", "told": "tell",
-    "brought": "bring", "thought": "think",
+    "brought": "bring", "thought": "think", "flown": "fly", "run": "run", "drawn": "draw",
 }  # fmt: skip
 # Nouns as often as verbs ("orders", "users order products"): a verb only where grammar says so.
 NOUN_VERBS: Final = _words(

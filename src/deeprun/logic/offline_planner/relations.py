@@ -8,6 +8,7 @@ first claim decides the direction of a many-to-one.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Final
 
 from deeprun.logic.naming import default_table_name, to_snake
@@ -26,9 +27,11 @@ def merge(claims: list[RelationDraft], entities: set[str]) -> list[RelationDraft
     for claim in claims:
         if claim.source in entities and claim.target in entities:
             pairs.setdefault(frozenset((claim.source, claim.target)), []).append(claim)
-    for pair_claims in pairs.values():
-        kept.extend(_merge_pair(pair_claims))
     order = {id(c): i for i, c in enumerate(claims)}
+    for pair_claims in pairs.values():
+        for claim in _merge_pair(pair_claims):
+            order.setdefault(id(claim), order[id(pair_claims[0])])
+            kept.append(claim)
     return sorted(kept, key=lambda c: order[id(c)])
 
 
@@ -42,9 +45,16 @@ def _merge_pair(claims: list[RelationDraft]) -> list[RelationDraft]:
     if single:
         return [single[0]]
     first = claims[0]
+    if _both_ways(claims):  # "a book has many authors", "an author writes many books"
+        return [replace(first, kind=_M2M, name=default_table_name(first.target) or first.name)]
     if any(not _default_name(c) for c in claims):  # "a captain who is a player": two relations
         return _unique_names(claims)
     return _unique_names([c for c in claims if c.source == first.source])
+
+
+def _both_ways(claims: list[RelationDraft]) -> bool:
+    """Foreign keys claimed in both directions between two entities mean many-to-many."""
+    return len({c.source for c in claims if c.kind == "many_to_one" and _default_name(c)}) == 2
 
 
 def _default_name(claim: RelationDraft) -> bool:
