@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from typing import Any
 
 import pytest
@@ -511,15 +512,22 @@ def test_garbage_never_crashes_and_any_entities_pass_review(prompt: str) -> None
         _passes_review(plan)
 
 
-def test_a_huge_prompt_is_planned_quickly() -> None:
-    import time
-
-    prompt = " ".join(PROMPTS) * 40
-    prompt = (prompt + " word" * 20000)[:100_000]
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        (" ".join(PROMPTS) * 40 + " word" * 20000)[:100_000],
+        "a " * 50_000,  # a run of determiners once made the noun reader quadratic (minutes)
+    ],
+    ids=["prose", "determiners"],
+)
+def test_a_huge_prompt_stays_linear(prompt: str) -> None:
+    """A guard against quadratic reading, not a speed target: linear is well under a second
+    here, quadratic is minutes, and the bound leaves room for a loaded machine."""
     start = time.perf_counter()
     plan = plan_offline(prompt)
-    assert time.perf_counter() - start < 1.0
-    _passes_review(plan)
+    assert time.perf_counter() - start < 5.0
+    if plan.document["entities"]:
+        _passes_review(plan)
 
 
 def test_the_same_prompt_gives_the_same_plan_across_hash_seeds() -> None:
@@ -737,6 +745,36 @@ HELD_OUT = [
         {"Parcel", "Harvest"},
         set(),
     ),
+    (
+        "Ferry API. Crossing logs have a departed at time and a passenger count. Each crossing "
+        "log is for one ferry. Ferries have a name and a capacity.",
+        {"CrossingLog", "Ferry"},
+        {("CrossingLog", "many_to_one", "Ferry")},
+    ),
+    (
+        "Climbing gym backend. Each route uses one wall. Walls have a name and a height. "
+        "Routes have a grade and a setter name.",
+        {"Route", "Wall"},
+        {("Route", "many_to_one", "Wall")},
+    ),
+    (
+        "A booking is one angler reserving one pier. Anglers have a name and an email. Piers "
+        "have a name and a length.",
+        {"Booking", "Angler", "Pier"},
+        {("Booking", "many_to_one", "Angler"), ("Booking", "many_to_one", "Pier")},
+    ),
+    (
+        "Bakery API. Bread batches have a baked on date and a loaf count, and belong to a "
+        "recipe. Recipes have a title and a proof time in minutes.",
+        {"BreadBatch", "Recipe"},
+        {("BreadBatch", "many_to_one", "Recipe")},
+    ),
+    (
+        "Observatory app. Comets have a designation and a magnitude. Each viewing shows one "
+        "comet, and viewings have a seeing level.",
+        {"Comet", "Viewing"},
+        {("Viewing", "many_to_one", "Comet")},
+    ),
 ]
 
 
@@ -827,3 +865,45 @@ def test_soft_delete_applies_to_the_entity_a_compound_mentions() -> None:
     assert "soft_delete" not in _entities(plan)["Vet"]
     everything = plan_offline("Pets have a name. Vets have a name. Soft delete everything.")
     assert all(e.get("soft_delete") for e in everything.document["entities"])
+
+
+def test_a_noun_or_verb_word_before_a_plural_and_its_verb_is_part_of_the_subject() -> None:
+    plan = plan_offline("Repair orders have a due date. Ship logs are kept for one vessel.")
+    assert {"RepairOrder", "ShipLog"} <= set(_entities(plan))
+    verb = plan_offline("Sailors ship parcels with a weight.")
+    assert "ShipParcel" not in _entities(verb)
+
+
+def test_each_x_verbs_one_y_keys_x() -> None:
+    plan = plan_offline("Each gig uses one van. Vans have a plate.")
+    assert ("Gig", "many_to_one", "Van") in _relations(plan)
+    many = plan_offline("Bands play concerts. Concerts have a date.")
+    assert ("Concert", "many_to_one", "Band") in _relations(many)
+
+
+def test_x_is_one_y_doing_one_z_keys_x_on_both() -> None:
+    plan = plan_offline("A rental is one driver renting one car. Cars have a plate.")
+    assert {("Rental", "many_to_one", "Driver"), ("Rental", "many_to_one", "Car")} <= (
+        _relations(plan)
+    )
+    plain = plan_offline("A rental is a short contract with a price.")
+    assert "Driver" not in _entities(plain)
+
+
+def test_levels_are_numbers_unless_given_values() -> None:
+    plan = plan_offline("Heroes have a level, a skill level (novice, master) and a name.")
+    kinds = {name: f["type"] for name, f in _fields(plan, "Hero").items()}
+    assert kinds.items() >= {"level": "integer", "skill_level": "enum", "name": "string"}.items()
+
+
+def test_a_bound_word_opens_a_name_unless_a_number_follows() -> None:
+    plan = plan_offline("Venues have a max capacity and a name (max 40 characters).")
+    fields = _fields(plan, "Venue")
+    assert fields["max_capacity"]["type"] == "integer"
+    assert fields["name"]["max_length"] == 40
+
+
+def test_a_date_time_tail_ends_a_name() -> None:
+    plan = plan_offline("Shifts have a starts at and ends at date-time.")
+    assert set(_entities(plan)) == {"Shift"}
+    assert _fields(plan, "Shift")["ends_at"]["type"] == "datetime"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from deeprun.logic.offline_planner.lexicon import BE, NOUN_VERBS, RELATIVES
-from deeprun.logic.offline_planner.nouns import Tokens, word_class
+from deeprun.logic.offline_planner.nouns import Tokens, gerund_before_one, word_class
 from deeprun.logic.offline_planner.tokens import closing, is_open_bracket, verb_base
 
 
@@ -86,7 +86,7 @@ def find_anchors(tokens: Tokens) -> tuple[Anchor, ...]:
             index = closing(tokens, index) + 1
             continue
         anchor = _anchor_at(tokens, index, first=not anchors)
-        if anchor is None or _in_relative_clause(tokens, index):
+        if anchor is None or _in_relative_clause(tokens, index) or gerund_before_one(tokens, index):
             index += 1
             continue
         if anchors and not (_has_subject(tokens, index) or _continues(tokens, index)):
@@ -112,12 +112,29 @@ def _anchor_at(tokens: Tokens, index: int, *, first: bool) -> Anchor | None:
     for kind, words in _PATTERNS:
         if words[0] == base and _particles_match(tokens, index, words):
             return Anchor(kind, base, index, index + len(words))
+    if low in BE and _one_doing_one(tokens, index + 1):
+        return Anchor("belong", "be", index, index + 1)
     passive = _passive(tokens, index)
     if passive:
         return passive
     if kind_of_word == "verb" and not low.endswith(("ed", "en")):
         return Anchor("act", base, index, index + 1)
     return None
+
+
+def _one_doing_one(tokens: Tokens, index: int) -> bool:
+    """ "(a loan is) one member borrowing one book": the subject points at both nouns."""
+    if index >= len(tokens) or tokens[index].low != "one":
+        return False
+    position = index + 1
+    while position < len(tokens) and word_class(tokens, position) in ("noun", "adj"):
+        position += 1
+    return (
+        position > index + 1
+        and position + 1 < len(tokens)
+        and tokens[position].low.endswith("ing")
+        and tokens[position + 1].low == "one"
+    )
 
 
 def _particles_match(tokens: Tokens, index: int, words: tuple[str, ...]) -> bool:

@@ -34,7 +34,7 @@ STATED: Final = {
     **dict.fromkeys(_words("decimal numeric money currency"), Kind("decimal")),
     **dict.fromkeys(_words("boolean bool flag checkbox toggle"), Kind("boolean")),
     "date": Kind("date"),
-    **dict.fromkeys(_words("datetime timestamp timestamptz"), Kind("datetime")),
+    **dict.fromkeys(_words("datetime date-time timestamp timestamptz"), Kind("datetime")),
     **dict.fromkeys(_words("uuid guid"), Kind("uuid")),
     **dict.fromkeys(_words("json jsonb object dict map array hash"), Kind("json")),
     **dict.fromkeys(_words("enum choice"), Kind("enum")),
@@ -81,7 +81,7 @@ _BY_WORD: Final = {
             "quantity qty count stock age year capacity seats pages credits points votes views "
             "likes position rank floor mileage population duration minutes hours calories reps "
             "servings inventory units copies attempts stars downloads visits followers "
-            "priority sequence index version number_of size"
+            "priority sequence index version number_of size level"
         ),
         Kind("integer"),
     ),

@@ -119,9 +119,16 @@ class Reader:
             )
 
     def _act(self, reading: Reading, subject: str, target_noun: Noun) -> None:
+        """ "Customers place orders" keys the order; "each screening shows one movie" the
+        screening."""
         target = self.catalog.match(target_noun.words)
-        if target and target != subject:
-            self._relate(target, _snake(subject), "many_to_one", subject, reading.clause.source)
+        if not target or target == subject:
+            return
+        source = reading.clause.source
+        if _names_one(target_noun):
+            self._relate(subject, field_name(target_noun.words), "many_to_one", target, source)
+        else:
+            self._relate(target, _snake(subject), "many_to_one", subject, source)
 
     def _owned_by_account(self, reading: Reading) -> None:
         """ "Users create posts": with accounts only, the posts are owned."""
@@ -141,6 +148,10 @@ class Reader:
     ) -> None:  # fmt: skip
         if name:
             self.blueprint.relate(RelationDraft(source, name, kind, target, nullable, origin))
+
+
+def _names_one(noun: Noun) -> bool:
+    return not noun.plural and noun.article == "one"
 
 
 def _snake(entity: str) -> str:

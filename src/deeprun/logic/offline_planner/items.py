@@ -36,6 +36,7 @@ _NAME_STOPS: Final = frozenset(
         "e.g", "including", "where", "when", "if", "but", "not", "no", "having", "at", "on",
     }
 )  # fmt: skip
+_BOUNDS: Final = frozenset({"max", "maximum", "min", "minimum"})
 _NAME_TAILS: Final = frozenset({"at", "on"})  # "starts at", "published on"
 _DISTRIBUTED: Final = frozenset(
     "first last middle start end begin min max minimum maximum home work mobile billing "
@@ -45,7 +46,7 @@ _DECLARES: Final = frozenset({"with", "having", "including", "containing", ":", 
 _MAX_NAME_WORDS: Final = 5
 # Type words that are also the natural end of a name: "publish date" is a date named so.
 _NAME_TYPE_WORDS: Final = frozenset({"date", "text", "email", "e-mail", "url", "uri"})
-_TAIL_TYPES: Final = frozenset({"date", "time", "timestamp", "datetime"})
+_TAIL_TYPES: Final = frozenset({"date", "time", "timestamp", "datetime", "date-time"})
 _LINKING: Final = frozenset("to with in on for from at under by of inside within".split())
 # A list item opening so points at another entity: "..., each in a ward, for a patient".
 _LINK_OPENERS: Final = frozenset("each every for from to under within inside".split())
@@ -224,6 +225,8 @@ def _name(tokens: Tokens, index: int, end: int) -> tuple[list[str], int]:
             return words, index + 1
         if low == "of" and words and index + 1 < end and tokens[index + 1].low != "type":
             words.append(low)
+        elif low in _BOUNDS and not words and index + 1 < end and tokens[index + 1].is_word:
+            words.append(low)  # "max capacity", not "max 20"
         elif (
             low in _NAME_STOPS
             or (low in _FLAG_WORDS and words)
@@ -261,7 +264,9 @@ def chained_nouns(tokens: Tokens, start: int, end: int) -> list[Noun]:
             break
         nouns.append(found[0])
         index = found[1]
-        if index >= end or tokens[index].low not in _LINKING:
+        if index + 1 < end and tokens[index + 1].low == "one" and tokens[index].low.endswith("ing"):
+            index += 1  # "one member borrowing one book"
+        elif index >= end or tokens[index].low not in _LINKING:
             break
     return nouns
 

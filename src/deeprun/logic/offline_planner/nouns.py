@@ -68,6 +68,8 @@ def word_class(tokens: Tokens, index: int) -> str:
         and (tokens[index - 1].low in DETERMINERS or tokens[index - 1].low in MANY)
     ):
         return "noun"
+    if gerund_before_one(tokens, index):
+        return "verb"  # "a driver renting one car"
     if low in NOUN_VERBS or (verb_base(low) in NOUN_VERBS and low not in VERBS):
         return "verb" if _acts_as_verb(tokens, index) else "noun"
     base = verb_base(low)
@@ -76,6 +78,13 @@ def word_class(tokens: Tokens, index: int) -> str:
     if low.endswith("ing") or (low.endswith(("ed", "en")) and low != base):
         return "verb" if _participle_as_verb(tokens, index) else "noun"
     return "verb"
+
+
+def gerund_before_one(tokens: Tokens, index: int) -> bool:
+    """ "(one member) borrowing one book": a verb that only qualifies the noun before it."""
+    low = tokens[index].low
+    following = tokens[index + 1].low if index + 1 < len(tokens) else ""
+    return following == "one" and low.endswith("ing") and verb_base(low) is not None
 
 
 def _fixed_class(low: str) -> str | None:
@@ -105,7 +114,21 @@ def _acts_as_verb(tokens: Tokens, index: int) -> bool:
         return False  # "to store books": the object of a verb
     if before and tokens[index - 1].kind == "word" and before not in _CLAUSE_OPENERS:
         return after is not None and after.kind == "word" and _agrees(before, low, inflected, after)
-    return not inflected and after is not None and _starts_object(after)
+    return (
+        not inflected
+        and after is not None
+        and _starts_object(after)
+        and not _compound_subject(tokens, index)
+    )
+
+
+def _compound_subject(tokens: Tokens, index: int) -> bool:
+    """ "Order items have ...", "Stock levels are ...": the word and the plural after it are
+    the subject of the verb that follows them, not a verb and its object."""
+    if index + 2 >= len(tokens) or tokens[index + 1].kind != "word":
+        return False
+    following = tokens[index + 2].low
+    return following in _HAVE or following in BE or following in MODALS
 
 
 def _after_verb(tokens: Tokens, index: int) -> bool:
@@ -174,6 +197,10 @@ class Noun:
         return self.head in META_NOUNS or self.head in PROJECT_HEADS
 
 
+_MAX_PREFIX = 6
+"""Words of count and determiner before a noun ("each of the many"); more is not English."""
+
+
 def phrase_at(tokens: Tokens, index: int, phrases: tuple[tuple[str, ...], ...]) -> int:
     """Length of the first of ``phrases`` found at ``index`` (0 when none)."""
     for words in phrases:
@@ -192,7 +219,7 @@ def noun_at(
     ``compounds``, a noun-or-verb word in front of a noun is a noun ("stock items")."""
     stop = len(tokens) if stop is None else stop
     count, article, position = "", "", index
-    while position < stop:
+    while position < min(stop, index + _MAX_PREFIX):  # bounded: a run of "a a a" stays linear
         many, one = (
             phrase_at(tokens, position, _MANY_PHRASES),
             phrase_at(tokens, position, _ONE_PHRASES),
