@@ -126,6 +126,50 @@ def test_transport_retries_stop_after_four_calls() -> None:
     assert len(server.requests) == 4
 
 
+def test_flags_choose_the_provider_and_the_model() -> None:
+    with VendorServer([openai_api.answer(VALID)]) as server:
+        env = openai_api.environ(server.url, KEY)
+        result = deeprun(
+            "spec",
+            "from-prompt",
+            PROMPT,
+            "--provider",
+            "openai",
+            "--model",
+            "gpt-5-mini",
+            "--json",
+            env=env,
+        )
+    assert envelope(result)["model"] == "gpt-5-mini"
+    (request,) = server.requests
+    assert openai_api.model(request) == "gpt-5-mini"
+    assert "temperature" not in openai_api.sampling(request)  # a reasoning model takes none
+
+
+def test_a_broken_base_url_is_a_config_error_that_never_shows_the_key() -> None:
+    env = {"DEEPRUN_PROVIDER": "openai", "OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": "http://[::1"}
+    result = deeprun("spec", "from-prompt", PROMPT, "--json", env=env)
+    assert envelope(result)["error"]["code"] == "ERR_PROVIDER_CONFIG"
+    assert KEY not in result.stdout.decode() + result.stderr.decode()
+
+
+def test_a_model_without_a_provider_is_refused() -> None:
+    body = envelope(deeprun("spec", "from-prompt", PROMPT, "--model", "gpt-4o", "--json"))
+    assert body["error"]["code"] == "ERR_PROVIDER_CONFIG"
+
+
+def test_control_characters_in_a_prompt_are_refused() -> None:
+    body = envelope(deeprun("spec", "from-prompt", "-", "--json", stdin=b"Posts\x00 (title)"))
+    assert body["error"]["code"] == "ERR_INPUTS"
+
+
+def test_a_usage_error_names_the_command_not_the_prompt() -> None:
+    result = deeprun("new", "A blog with posts", "--json")
+    body = envelope(result)
+    assert (body["command"], body["error"]["code"]) == ("new", "ERR_INPUTS")
+    assert result.returncode == 2
+
+
 def test_a_permanent_vendor_error_is_not_retried() -> None:
     with VendorServer([openai_api.failure(401, "bad key")] * 2) as server:
         result = deeprun(
@@ -190,7 +234,9 @@ def test_an_empty_prompt_is_an_input_error(prompt: str) -> None:
 def test_a_prompt_with_nothing_to_store_says_what_was_ignored() -> None:
     body = envelope(deeprun("spec", "from-prompt", "Make it fast and secure.", "--json"))
     assert body["error"]["code"] == "ERR_SPEC_GENERATION"
-    assert body["ignored"]
+    assert body["ignored"] == ["Make it fast and secure."]
+    shown = deeprun("spec", "from-prompt", "Make it fast and secure.")
+    assert "ignored: Make it fast and secure." in shown.stderr.decode()
 
 
 def test_new_offline_is_deterministic(tmp_path: Path) -> None:
@@ -203,12 +249,20 @@ def test_new_offline_is_deterministic(tmp_path: Path) -> None:
     assert first["files_written"] > 20
 
 
-def test_bench_planner_scores_the_corpus() -> None:
+# Floors a little under the figures measured when they were set; a regression trips them.
+FLOORS = {"entities": (0.85, 0.75), "fields": (0.72, 0.78), "types": (0.9, 0.9)}
+RELATION_FLOORS = (0.5, 0.7)
+
+
+def test_bench_planner_scores_the_corpus_above_its_floors() -> None:
     body = envelope(deeprun("bench", "planner", "--json"))
     assert body["status"] == "success"
     assert body["count"] >= 40
     assert body["passed_review"] == body["count"]
-    assert set(body["totals"]) >= {"entities", "fields", "types", "relations"}
+    totals = body["totals"]
+    for name, (recall, precision) in {**FLOORS, "relations": RELATION_FLOORS}.items():
+        assert totals[name]["recall"] >= recall, (name, totals[name])
+        assert totals[name]["precision"] >= precision, (name, totals[name])
 
 
 def test_bench_planner_refuses_a_malformed_case(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from google.adk.agents import BaseAgent, LlmAgent
+from google.genai import types
 
 from deeprun.contracts.errors import ProviderError
 from deeprun.contracts.planning import Message
@@ -130,11 +131,26 @@ def test_an_llm_agent_answers_through_the_port_with_its_instruction_as_system_te
 
 
 def test_a_provider_failure_through_the_port_is_an_err_provider_event() -> None:
-    model = ScriptedModel([ProviderError("503 unavailable", retryable=True)])
-    outcome = run(LlmAgent(name="greeter", model=PortLlm(model)), "hi")
+    model = ScriptedModel([ProviderError("401 bad key")])
+    outcome = run(LlmAgent(name="greeter", model=PortLlm(model, pacing())), "hi")
     assert [(e.error_code, e.error_message) for e in outcome.events] == [
-        ("ERR_PROVIDER", "503 unavailable")
+        ("ERR_PROVIDER", "401 bad key")
     ]
+
+
+def test_the_port_retries_transport_failures_and_caps_the_temperature() -> None:
+    waits = RecordedWaits()
+    model = ScriptedModel([ProviderError("503 unavailable", retryable=True), "hello"])
+    config = types.GenerateContentConfig(temperature=1.5)
+    agent = LlmAgent(
+        name="greeter", model=PortLlm(model, waits.pacing()), generate_content_config=config
+    )
+    outcome = run(agent, "hi")
+    texts = [p.text for e in outcome.events if e.content for p in e.content.parts or [] if p.text]
+    assert texts == ["hello"]
+    assert len(model.requests) == 2
+    assert len(waits.waits) == 1
+    assert model.requests[0].temperature == 0.2
 
 
 def test_the_port_refuses_tools_instead_of_dropping_them() -> None:

@@ -31,6 +31,8 @@ def test_the_longest_prefix_of_the_table_wins() -> None:
     assert capabilities("openai", "GPT-4o-mini").structured_output
     assert not capabilities("openai", "qwen2.5-coder").structured_output
     assert not capabilities("gemini", "gpt-4o").structured_output  # provider matters
+    assert not capabilities("gemini", "gemini-3-pro").temperature
+    assert capabilities("anthropic", "claude-3-haiku-20240307").max_output_tokens == 4096
 
 
 @pytest.mark.parametrize(
@@ -118,3 +120,18 @@ def test_many_to_many_direction_does_not_matter_and_user_is_implicit() -> None:
     assert scores["relations"].to_dict()["precision"] == 1.0
     assert scores["entities"].precision == 1.0
     assert scores["fields"].found == 0
+
+
+def test_repeated_relations_count_as_many_times_as_they_appear() -> None:
+    twice = [{"source": "Match", "kind": "many_to_one", "target": "Team"}] * 2
+    case: dict[str, object] = {
+        "entities": {"Match": {}, "Team": {}},
+        "relations": twice,
+        "auth": False,
+        "owned": [],
+        "soft_delete": [],
+        "searchable": {},
+    }
+    one = {**case, "relations": twice[:1]}
+    scores = score(expected_shape(case), expected_shape(one))
+    assert (scores["relations"].hits, scores["relations"].expected) == (1, 2)

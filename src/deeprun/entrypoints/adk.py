@@ -23,6 +23,8 @@ scripted model in tests). It sends text only.
 from __future__ import annotations
 
 import asyncio
+import random
+import time
 import warnings
 from collections.abc import AsyncGenerator, Iterable, Mapping
 from dataclasses import dataclass
@@ -46,7 +48,7 @@ from deeprun.contracts.errors import (
     SpecInvalidError,
 )
 from deeprun.contracts.planning import Draft, Message, ModelRequest
-from deeprun.logic.planning.capabilities import capabilities
+from deeprun.logic.planning.capabilities import capabilities, temperature_for
 from deeprun.ports.compiling import Formatter
 from deeprun.ports.language_model import LanguageModel
 from deeprun.services.planning import (
@@ -54,6 +56,7 @@ from deeprun.services.planning import (
     Pacing,
     PromptToSpecAgent,
     SpecReviewAgent,
+    call_model,
 )
 
 PIPELINE_NAME: Final = "deeprun_pipeline"
@@ -217,15 +220,18 @@ def run_pipeline(
 
 class PortLlm(BaseLlm):
     """An ADK model answering through deeprun's LanguageModel port: the system instruction and
-    the text of the contents become one ModelRequest, the reply one text part. One call, no
-    retries (like the port); a ProviderError becomes an error response. Tools are refused."""
+    the text of the contents become one ModelRequest, the reply one text part. Transport
+    failures are retried as the planner retries them; a temperature is capped at the planning
+    ceiling; a ProviderError becomes an error response. Tools are refused."""
 
     _port: LanguageModel
+    _pacing: Pacing
 
-    def __init__(self, port: LanguageModel, **data: Any) -> None:
+    def __init__(self, port: LanguageModel, pacing: Pacing | None = None, **data: Any) -> None:
         data.setdefault("model", f"{port.provider}/{port.model}")
         super().__init__(**data)
         self._port = port
+        self._pacing = pacing or Pacing(time.sleep, random.random)
 
     @property
     def capabilities(self) -> LlmCapabilities:
@@ -245,7 +251,7 @@ class PortLlm(BaseLlm):
         self._maybe_append_user_content(llm_request)
         try:
             reply = await asyncio.to_thread(
-                self._port.complete, _model_request(llm_request, self._port)
+                call_model, self._port, _model_request(llm_request, self._port), self._pacing
             )
         except ProviderError as exc:
             yield _error_response(exc)
@@ -326,7 +332,7 @@ def _model_request(llm_request: LlmRequest, port: LanguageModel) -> ModelRequest
         messages=_messages(llm_request.contents),
         answer_schema=None,
         schema_name="",
-        temperature=config.temperature if caps.temperature else None,
+        temperature=temperature_for(caps, config.temperature),
         max_output_tokens=config.max_output_tokens or caps.max_output_tokens,
     )
 

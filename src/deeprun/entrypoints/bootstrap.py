@@ -24,6 +24,7 @@ from deeprun.adapters.sandbox import ProcessSandbox
 from deeprun.adapters.schemathesis_fuzzer import SchemathesisFuzzer
 from deeprun.adapters.tree_writer import FilesystemTreeWriter
 from deeprun.adapters.uv_installer import UvInstaller
+from deeprun.contracts.errors import ProviderConfigError
 from deeprun.contracts.planning import OFFLINE
 from deeprun.ports.compiling import Formatter, TreeWriter
 from deeprun.ports.language_model import LanguageModel
@@ -46,7 +47,14 @@ def language_model(provider: str | None, model: str | None) -> LanguageModel | N
     """The configured vendor model, or None for the offline planner (the default: nothing
     leaves the machine unless a provider is named)."""
     name = (provider or OFFLINE).strip().lower()
-    return None if name == OFFLINE else open_model(name, model, os.environ)
+    if name != OFFLINE:
+        return open_model(name, model, os.environ)
+    if model:
+        raise ProviderConfigError(
+            f"model {model!r} needs a provider (--provider or DEEPRUN_PROVIDER); "
+            "the offline planner takes no model"
+        )
+    return None
 
 
 def prompt_agent(provider: str | None, model: str | None) -> PromptToSpecAgent:

@@ -19,6 +19,7 @@ from deeprun.contracts.gates import GATES, Readiness
 from deeprun.contracts.planning import PROVIDERS, Draft
 from deeprun.contracts.spec_ir import SPEC_VERSIONS
 from deeprun.entrypoints.bootstrap import architecture_tools, bootstrap, gate_tools, prompt_agent
+from deeprun.entrypoints.inputs import read_source
 from deeprun.entrypoints.render import (
     show_architecture,
     show_bench,
@@ -212,13 +213,11 @@ def new(  # noqa: PLR0917 - Typer passes options positionally
 def _plan(run: Session, prompt: str, provider: str | None, model: str | None) -> Draft:
     """Reads the prompt (``-``: standard input), then plans and reviews a spec from it."""
     if prompt == "-":
-        data = run.read(prompt)
         try:
-            prompt = data.decode()
+            prompt = run.read(prompt).decode()
         except UnicodeDecodeError as exc:
             raise InputError("the prompt on standard input is not UTF-8 text") from exc
-    else:
-        run.identify(prompt.encode())
+    run.identify(canonical_bytes({"prompt": prompt, "provider": provider, "model": model}))
     agent = prompt_agent(provider, model)
     _step(run, f"planning ({agent.provider}/{agent.model_name})")
     draft = agent.run(prompt)
@@ -361,7 +360,7 @@ def bench_planner(
     with session("bench.planner", json_output, execution_id) as run:
         if not corpus.is_dir():
             raise InputError(f"{corpus} is not a folder")
-        cases = {path.stem: path.read_bytes() for path in sorted(corpus.glob("*.json"))}
+        cases = {path.stem: read_source(str(path)) for path in sorted(corpus.glob("*.json"))}
         if not cases:
             raise InputError(f"{corpus} holds no *.json cases")
         run.identify(b"".join(cases.values()))
@@ -385,7 +384,19 @@ def _usage_error(exc: typer.TyperException) -> None:
     if "--json" not in sys.argv:
         Console(stderr=True).print(f"[bold red]usage:[/] {exc.format_message()} (see --help)")
         return
-    command = ".".join(a for a in sys.argv[1:3] if not a.startswith("-")) or "deeprun"
+    command = ".".join(_command_path(sys.argv[1:])) or "deeprun"
     error = ErrorInfo(InputError.code, exc.format_message())
     envelope = Envelope(command, derive_execution_id(command, b""), error=error)
     sys.stdout.write(canonical_json(envelope.to_json()) + "\n")
+
+
+def _command_path(args: list[str]) -> list[str]:
+    """The verbs at the front of ``args`` ("spec", "from-prompt"), never an argument's text."""
+    group: object = typer.main.get_command(app)
+    path: list[str] = []
+    for arg in args:
+        group = getattr(group, "commands", {}).get(arg)
+        if group is None:
+            break
+        path.append(arg)
+    return path

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from rich.console import Console
 from rich.table import Table
 
-from deeprun.contracts.errors import DeeprunError, SpecInvalidError
+from deeprun.contracts.errors import DeeprunError, SpecGenerationError, SpecInvalidError
 from deeprun.contracts.gates import Failure, GateStatus, Readiness
 from deeprun.contracts.planning import Draft
 from deeprun.contracts.problems import Problem
@@ -27,6 +27,12 @@ def show_error(console: Console, error: DeeprunError) -> None:
     console.print(f"[bold red]✗ {error.code.value}[/]: {error.message}")
     if isinstance(error, SpecInvalidError):
         show_problems(console, error.problems)
+    if isinstance(error, SpecGenerationError):
+        for attempt in error.attempts:
+            console.print(f"answer {attempt.number}:")
+            show_problems(console, attempt.problems)
+        for phrase in error.ignored:
+            console.print(f"  [yellow]ignored:[/] {phrase}")
 
 
 def show_problems(console: Console, problems: tuple[Problem, ...]) -> None:

@@ -7,10 +7,11 @@ refusing; the review failures are counted apart.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import reduce
+
+from pydantic import BaseModel, ValidationError
 
 from deeprun.contracts.errors import DeeprunError, InputError
 from deeprun.logic.planning.scoring import (
@@ -98,7 +99,7 @@ def _case(
     try:
         draft = agent.run(prompt)
     except DeeprunError as exc:
-        nothing = Shape({}, frozenset(), not expected.auth, frozenset(), frozenset(), frozenset())
+        nothing = Shape({}, (), not expected.auth, frozenset(), frozenset(), frozenset())
         return CaseScore(
             name, score(expected, nothing), False, exc.code.value, (), clock() - started
         )
@@ -113,9 +114,33 @@ def _case(
     )
 
 
+class _Relation(BaseModel, extra="forbid", strict=True):
+    source: str
+    kind: str
+    target: str
+
+
+class _Expected(BaseModel, extra="forbid", strict=True):
+    entities: dict[str, dict[str, str]]
+    relations: list[_Relation]
+    auth: bool
+    owned: list[str]
+    soft_delete: list[str]
+    searchable: dict[str, list[str]]
+
+
+class _Case(BaseModel, extra="forbid", strict=True):
+    """bench/planner/README.md's case format, checked before anything is scored."""
+
+    prompt: str
+    expected: _Expected
+
+
 def _read_case(name: str, data: bytes) -> tuple[str, Shape]:
     try:
-        case = json.loads(data)
-        return str(case["prompt"]), expected_shape(case["expected"])
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise InputError(f"corpus case {name} is malformed: {exc!r}") from exc
+        case = _Case.model_validate_json(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = "/".join(str(part) for part in first["loc"]) or "/"
+        raise InputError(f"corpus case {name} is malformed at {where}: {first['msg']}") from exc
+    return case.prompt, expected_shape(case.expected.model_dump())

@@ -9,6 +9,7 @@ wrappers and tests drive the same code.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -110,7 +111,7 @@ class PromptToSpecAgent:
         request = first_request(prompt, capabilities(model.provider, model.model))
         attempts: list[Attempt] = []
         for number in range(1, MAX_REASKS + 2):
-            reply = self._call(model, request)
+            reply = call_model(model, request, self.pacing)
             verdict = self.reviewer.review_answer(reply.text)
             attempts.append(Attempt(number, verdict.problems))
             log.info("planner.answer", attempt=number, problems=len(verdict.problems))
@@ -121,22 +122,6 @@ class PromptToSpecAgent:
             f"{model.provider}/{model.model} gave no valid spec in {len(attempts)} answers",
             tuple(attempts),
         )
-
-    def _call(self, model: LanguageModel, request: ModelRequest) -> ModelReply:
-        """One vendor call, retried only on transport trouble, at most ``policy.calls`` times."""
-        policy = self.pacing.policy
-        for failures in range(1, policy.calls + 1):
-            try:
-                return model.complete(request)
-            except ProviderError as exc:
-                if not exc.retryable or failures == policy.calls:
-                    raise
-                wait = delay(policy, failures, self.pacing.jitter(), exc.retry_after)
-                log.warning(
-                    "provider.retry", failures=failures, wait_s=round(wait, 3), error=exc.message
-                )
-                self.pacing.sleep(wait)
-        raise AssertionError("unreachable: the last failure re-raises")
 
     def _draft(
         self, canonical: dict[str, Any], ignored: tuple[str, ...], attempts: tuple[Attempt, ...]
@@ -156,10 +141,31 @@ class CodeGenerationAgent:
         return build(canonical_bytes(canonical), self.formatter)
 
 
+def call_model(model: LanguageModel, request: ModelRequest, pacing: Pacing) -> ModelReply:
+    """One request, retried only on transport trouble, at most ``pacing.policy.calls`` times."""
+    policy = pacing.policy
+    for failures in range(1, policy.calls + 1):
+        try:
+            return model.complete(request)
+        except ProviderError as exc:
+            if not exc.retryable or failures == policy.calls:
+                raise
+            wait = delay(policy, failures, pacing.jitter(), exc.retry_after)
+            log.warning(
+                "provider.retry", failures=failures, wait_s=round(wait, 3), error=exc.message
+            )
+            pacing.sleep(wait)
+    raise AssertionError("unreachable: the last failure re-raises")
+
+
 def _checked(prompt: str) -> str:
+    """Text a person could have typed: control characters would reach generated files."""
     text = prompt.strip()
     if not text:
         raise InputError("the prompt is empty; describe the backend in a sentence or more")
     if len(text) > MAX_PROMPT_CHARS:
         raise InputError(f"the prompt is longer than {MAX_PROMPT_CHARS} characters")
+    control = next((c for c in text if c not in "\t\n\r" and unicodedata.category(c) == "Cc"), None)
+    if control is not None:
+        raise InputError(f"the prompt holds the control character U+{ord(control):04X}")
     return text

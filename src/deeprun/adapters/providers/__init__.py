@@ -1,8 +1,9 @@
 """The LLM vendors behind the LanguageModel port, opened by name from an environment mapping.
 
 ``environ`` is the only source of keys and base URLs: each is handed to the SDK explicitly, so no
-SDK falls back on ``os.environ`` for them. A vendor's module imports its SDK, an optional extra,
-so it is imported only when that vendor is opened.
+SDK falls back on ``os.environ`` for them (the OpenAI SDK still reads ``OPENAI_ORG_ID`` and
+``OPENAI_PROJECT_ID`` from the process, which no constructor argument can stop). A vendor's
+module imports its SDK, an optional extra, so it is imported only when that vendor is opened.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+import httpx
+
 from deeprun.contracts.errors import ProviderConfigError
+from deeprun.contracts.planning import PROVIDERS
 from deeprun.ports.language_model import LanguageModel
 
 DEFAULT_MODELS = {
@@ -18,6 +22,7 @@ DEFAULT_MODELS = {
     "anthropic": "claude-sonnet-4-6",
     "gemini": "gemini-2.5-flash",
 }
+MAX_MODEL_NAME = 200
 LOCAL_SERVER_KEY = "no-key"  # local OpenAI-compatible servers ignore it; the SDK wants one
 
 Factory = Callable[[str, str, str | None, float], LanguageModel]
@@ -67,11 +72,28 @@ def open_model(
     unknown, the key missing or the SDK not installed."""
     vendor = VENDORS.get(provider)
     if vendor is None:
-        known = ", ".join(VENDORS)
+        known = ", ".join(PROVIDERS)
         raise ProviderConfigError(f"unknown provider {provider!r}: the known ones are {known}")
-    base_url = environ.get(vendor.base_url_variable, "").strip() or None
+    base_url = _base_url(vendor, environ)
     api_key = _api_key(vendor, environ, base_url)
-    return _load(provider, vendor)(model or DEFAULT_MODELS[provider], api_key, base_url, timeout)
+    name = (model or "").strip() or DEFAULT_MODELS[provider]
+    if not name.isprintable() or len(name) > MAX_MODEL_NAME:
+        raise ProviderConfigError(f"{name[:MAX_MODEL_NAME]!r} is not a model name")
+    return _load(provider, vendor)(name, api_key, base_url, timeout)
+
+
+def _base_url(vendor: _Vendor, environ: Mapping[str, str]) -> str | None:
+    """The vendor's base URL from ``environ``: an absolute http(s) URL, or None."""
+    url = environ.get(vendor.base_url_variable, "").strip()
+    if not url:
+        return None
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError) as error:
+        raise ProviderConfigError(f"{vendor.base_url_variable} is not a URL: {error}") from error
+    if parsed.scheme not in {"http", "https"} or not parsed.host:
+        raise ProviderConfigError(f"{vendor.base_url_variable} must be an http(s) URL with a host")
+    return url
 
 
 def _api_key(vendor: _Vendor, environ: Mapping[str, str], base_url: str | None) -> str:

@@ -56,6 +56,8 @@ class GeminiModel(VendorModel):
             raise self._fail.unreachable(str(error)) from error
         except (httpx.HTTPError, *MALFORMED) as error:
             raise self._fail.malformed(error) from error
+        except ValueError as error:  # the SDK refuses before sending (a model name it rejects)
+            raise self._fail.unusable(f"the SDK refused the request: {error}") from error
         return self._reply(response)
 
     def _reply(self, response: types.GenerateContentResponse) -> ModelReply:

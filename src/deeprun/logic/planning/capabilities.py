@@ -21,7 +21,8 @@ _CONSERVATIVE: Final = ModelCapabilities(
 )
 
 # (provider, model-name prefix, capabilities); the longest matching prefix wins. Anthropic's
-# SDK no longer takes a temperature, and its newer models refuse one, so only claude-3 gets it.
+# SDK no longer takes a temperature, and its newer models refuse one, so only claude-3 gets it;
+# Google advises against lowering Gemini 3's (it loops), so it gets none either.
 _TABLE: Final[tuple[tuple[str, str, ModelCapabilities], ...]] = (
     ("openai", "gpt-4o", ModelCapabilities(True, True, _MAX_TOKENS)),
     ("openai", "gpt-4.1", ModelCapabilities(True, True, _MAX_TOKENS)),
@@ -30,9 +31,12 @@ _TABLE: Final[tuple[tuple[str, str, ModelCapabilities], ...]] = (
     ("openai", "o1", ModelCapabilities(False, True, _MAX_TOKENS)),
     ("openai", "o3", ModelCapabilities(False, True, _MAX_TOKENS)),
     ("openai", "o4", ModelCapabilities(False, True, _MAX_TOKENS)),
-    ("anthropic", "claude-3", ModelCapabilities(True, True, 8192)),
+    ("anthropic", "claude-3", ModelCapabilities(True, True, 4096)),
+    ("anthropic", "claude-3-5", ModelCapabilities(True, True, 8192)),
+    ("anthropic", "claude-3-7", ModelCapabilities(True, True, 8192)),
     ("anthropic", "claude", ModelCapabilities(False, True, _MAX_TOKENS)),
     ("gemini", "gemini", ModelCapabilities(True, True, _MAX_TOKENS)),
+    ("gemini", "gemini-3", ModelCapabilities(False, True, _MAX_TOKENS)),  # Google: keep 1.0
 )
 
 
@@ -46,5 +50,11 @@ def capabilities(provider: str, model: str) -> ModelCapabilities:
     return max(matches, key=lambda match: match[0])[1] if matches else _CONSERVATIVE
 
 
-def temperature_for(caps: ModelCapabilities) -> float | None:
-    return PLANNING_TEMPERATURE if caps.temperature else None
+MAX_TEMPERATURE: Final = 0.2
+
+
+def temperature_for(caps: ModelCapabilities, requested: float | None = None) -> float | None:
+    """None for a model that takes no temperature; else what was asked, at most the ceiling."""
+    if not caps.temperature:
+        return None
+    return min(PLANNING_TEMPERATURE if requested is None else requested, MAX_TEMPERATURE)

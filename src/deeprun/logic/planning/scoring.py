@@ -9,6 +9,7 @@ it, because with auth on the planner may declare the account model it adds anywa
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,10 +21,11 @@ ACCOUNT = "User"
 
 @dataclass(frozen=True, slots=True)
 class Shape:
-    """What is scored: ``fields`` maps entity to field to type; relations are triples."""
+    """What is scored: ``fields`` maps entity to field to type; relations are triples, kept
+    with repeats (a match has a home team and an away team)."""
 
     fields: Mapping[str, Mapping[str, str]]
-    relations: frozenset[tuple[str, str, str]]
+    relations: tuple[tuple[str, str, str], ...]
     auth: bool
     owned: frozenset[str]
     soft_delete: frozenset[str]
@@ -66,8 +68,8 @@ def expected_shape(expected: Mapping[str, Any]) -> Shape:
     """A corpus case's ``expected`` block (bench/planner/README.md)."""
     return Shape(
         fields={name: dict(fields) for name, fields in expected["entities"].items()},
-        relations=frozenset(
-            _relation(r["source"], r["kind"], r["target"]) for r in expected["relations"]
+        relations=tuple(
+            sorted(_relation(r["source"], r["kind"], r["target"]) for r in expected["relations"])
         ),
         auth=bool(expected["auth"]),
         owned=frozenset(expected["owned"]),
@@ -90,8 +92,12 @@ def planned_shape(canonical: Mapping[str, Any]) -> Shape:
             }
             for e in entities
         },
-        relations=frozenset(
-            _relation(e["name"], r["kind"], r["target"]) for e in entities for r in e["relations"]
+        relations=tuple(
+            sorted(
+                _relation(e["name"], r["kind"], r["target"])
+                for e in entities
+                for r in e["relations"]
+            )
         ),
         auth=bool(canonical["auth"]["enabled"]),
         owned=frozenset(e["name"] for e in entities if e["owned"]),
@@ -126,7 +132,7 @@ def _without_account(shape: Shape) -> Shape:
     keep = {name: fields for name, fields in shape.fields.items() if name != ACCOUNT}
     return Shape(
         keep,
-        frozenset(r for r in shape.relations if ACCOUNT not in (r[0], r[2])),
+        tuple(r for r in shape.relations if ACCOUNT not in (r[0], r[2])),
         shape.auth,
         shape.owned - {ACCOUNT},
         shape.soft_delete - {ACCOUNT},
@@ -145,5 +151,6 @@ def _pairs(fields: Mapping[str, Mapping[str, str]]) -> set[tuple[str, str]]:
 
 
 def _tally(expected: Iterable[object], found: Iterable[object]) -> Tally:
-    wanted, got = set(expected), set(found)
-    return Tally(len(wanted & got), len(wanted), len(got))
+    """Counts with repeats: two expected relations to one target need two found."""
+    wanted, got = Counter(expected), Counter(found)
+    return Tally((wanted & got).total(), wanted.total(), got.total())
