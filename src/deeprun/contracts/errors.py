@@ -56,6 +56,10 @@ class DeeprunError(Exception):
         super().__init__(message)
         self.message = message
 
+    def details(self) -> dict[str, object]:
+        """What the error envelope carries besides code and message (nothing, by default)."""
+        return {}
+
 
 class InputError(DeeprunError):
     """The input could not be read as a document (size, encoding, syntax, nesting)."""
@@ -72,6 +76,9 @@ class SpecInvalidError(DeeprunError):
         count = len(problems)
         super().__init__(f"the spec has {count} problem{'s' if count != 1 else ''}")
         self.problems = problems
+
+    def details(self) -> dict[str, object]:
+        return {"problems": [p.to_dict() for p in self.problems]}
 
 
 class NotBuiltError(DeeprunError):
@@ -122,6 +129,9 @@ class SpecGenerationError(DeeprunError):
         super().__init__(message)
         self.attempts = attempts
         self.ignored = ignored
+
+    def details(self) -> dict[str, object]:
+        return {"attempts": [a.to_dict() for a in self.attempts], "ignored": list(self.ignored)}
 
 
 class ProviderError(DeeprunError):

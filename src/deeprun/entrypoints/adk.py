@@ -96,18 +96,32 @@ class AdkPromptToSpecAgent(BaseAgent):
         )
 
 
-class AdkSpecReviewAgent(BaseAgent):
+class _SpecStage(BaseAgent):
+    """An agent that works on state "spec": it does nothing after an earlier failure, and
+    fails with ERR_INPUTS when there is no spec to work on."""
+
+    async def _run_async_impl(self, ctx: InvocationContext) -> AsyncGenerator[Event, None]:
+        if ctx.session.state.get(ERROR):
+            return
+        spec = ctx.session.state.get("spec")
+        if spec is None:
+            yield _failed(
+                self, ctx, InputError('the session state holds no spec (state key "spec")')
+            )
+            return
+        async for event in self._on_spec(ctx, spec):
+            yield event
+
+    def _on_spec(self, ctx: InvocationContext, spec: Any) -> AsyncGenerator[Event, None]:
+        raise NotImplementedError
+
+
+class AdkSpecReviewAgent(_SpecStage):
     """Reviews state "spec"; an invalid spec ends the run with ERR_SPEC_INVALID."""
 
     reviewer: SpecReviewAgent
 
-    async def _run_async_impl(self, ctx: InvocationContext) -> AsyncGenerator[Event, None]:
-        if _has_failed(ctx):
-            return
-        spec = ctx.session.state.get("spec")
-        if spec is None:
-            yield _failed(self, ctx, _no_spec())
-            return
+    async def _on_spec(self, ctx: InvocationContext, spec: Any) -> AsyncGenerator[Event, None]:
         verdict = self.reviewer.review(spec)
         review = {
             "valid": verdict.canonical is not None,
@@ -119,19 +133,13 @@ class AdkSpecReviewAgent(BaseAgent):
         yield _event(self, ctx, {"review": review}, "the spec passed review")
 
 
-class AdkCodeGenerationAgent(BaseAgent):
+class AdkCodeGenerationAgent(_SpecStage):
     """Compiles state "spec"; the state gets the tree hash, the file list and the summary,
     never the files (ask CodeGenerationAgent for the tree itself)."""
 
     compiler: CodeGenerationAgent
 
-    async def _run_async_impl(self, ctx: InvocationContext) -> AsyncGenerator[Event, None]:
-        if _has_failed(ctx):
-            return
-        spec = ctx.session.state.get("spec")
-        if spec is None:
-            yield _failed(self, ctx, _no_spec())
-            return
+    async def _on_spec(self, ctx: InvocationContext, spec: Any) -> AsyncGenerator[Event, None]:
         try:
             compiled = await asyncio.to_thread(self.compiler.run, spec)
         except DeeprunError as exc:
@@ -283,14 +291,6 @@ def _drafted(draft: Draft) -> dict[str, Any]:
         "model": draft.model,
         "attempts": [attempt.to_dict() for attempt in draft.attempts],
     }
-
-
-def _has_failed(ctx: InvocationContext) -> bool:
-    return bool(ctx.session.state.get(ERROR))
-
-
-def _no_spec() -> InputError:
-    return InputError('the session state holds no spec (state key "spec")')
 
 
 def _event(agent: BaseAgent, ctx: InvocationContext, delta: dict[str, Any], text: str) -> Event:

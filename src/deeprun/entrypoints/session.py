@@ -18,12 +18,7 @@ import typer
 from rich.console import Console
 
 from deeprun.contracts.envelope import Envelope, ErrorInfo
-from deeprun.contracts.errors import (
-    DeeprunError,
-    InternalError,
-    SpecGenerationError,
-    SpecInvalidError,
-)
+from deeprun.contracts.errors import DeeprunError, InternalError
 from deeprun.entrypoints.inputs import read_source
 from deeprun.entrypoints.logs import configure_logging, level_for
 from deeprun.entrypoints.render import show_error
@@ -67,12 +62,7 @@ class Session:
         show: Show | None = None,
     ) -> NoReturn:
         """``show`` prints the details people need before the one-line error."""
-        body = dict(payload or {})
-        if isinstance(error, SpecInvalidError):
-            body["problems"] = [p.to_dict() for p in error.problems]
-        if isinstance(error, SpecGenerationError):
-            body["attempts"] = [a.to_dict() for a in error.attempts]
-            body["ignored"] = list(error.ignored)
+        body = {**(payload or {}), **error.details()}
         envelope = Envelope(self.command, self._id(), body, ErrorInfo(error.code, error.message))
 
         def shown(console: Console) -> None:

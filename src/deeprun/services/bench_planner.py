@@ -8,8 +8,7 @@ refusing; the review failures are counted apart.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from functools import reduce
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ValidationError
 
@@ -25,6 +24,7 @@ from deeprun.logic.planning.scoring import (
 from deeprun.services.planning import PromptToSpecAgent
 
 _EMPTY = Tally(0, 0, 0)
+_NOTHING = Shape({}, (), False, frozenset(), frozenset(), frozenset())  # what a failed plan found
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +52,10 @@ class PlannerBench:
     provider: str
     model: str
     cases: tuple[CaseScore, ...]
-    totals: Mapping[str, Tally] = field(init=False)
 
-    def __post_init__(self) -> None:
-        totals = {
-            d: reduce(lambda a, b: a + b, (c.scores[d] for c in self.cases), _EMPTY)
-            for d in DIMENSIONS
-        }
-        object.__setattr__(self, "totals", totals)
+    @property
+    def totals(self) -> dict[str, Tally]:
+        return {d: sum((c.scores[d] for c in self.cases), _EMPTY) for d in DIMENSIONS}
 
     @property
     def reviewed(self) -> int:
@@ -99,9 +95,8 @@ def _case(
     try:
         draft = agent.run(prompt)
     except DeeprunError as exc:
-        nothing = Shape({}, (), not expected.auth, frozenset(), frozenset(), frozenset())
         return CaseScore(
-            name, score(expected, nothing), False, exc.code.value, (), clock() - started
+            name, score(expected, _NOTHING), False, exc.code.value, (), clock() - started
         )
     planned = planned_shape(draft.canonical)
     return CaseScore(

@@ -8,6 +8,8 @@ nothing but the problems: the conversation already holds the schema and the prev
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+from functools import cache
 from typing import Any, Final
 
 from deeprun.contracts.planning import Message, ModelCapabilities, ModelRequest
@@ -56,7 +58,9 @@ The document must validate against this JSON Schema (spec version {SPEC_VERSION}
 {RULES}"""
 
 
+@cache
 def system_text() -> str:
+    """The same text for every request; the schema is rendered once per process."""
     return INSTRUCTIONS.replace("{schema}", pretty_json(spec_json_schema(SPEC_VERSION)))
 
 
@@ -73,14 +77,7 @@ def reask(previous: ModelRequest, answer: str, problems: Sequence[Problem]) -> M
         "Answer again with the whole corrected JSON document only."
     )
     messages = (*previous.messages, Message("assistant", answer), Message("user", correction))
-    return ModelRequest(
-        previous.system,
-        messages,
-        previous.answer_schema,
-        previous.schema_name,
-        previous.temperature,
-        previous.max_output_tokens,
-    )
+    return replace(previous, messages=messages)
 
 
 def strip_fence(answer: str) -> str:
