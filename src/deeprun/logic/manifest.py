@@ -42,10 +42,13 @@ def seal(
     *,
     generator_version: str,
     template_version: str,
+    carried: Mapping[str, str] | None = None,
 ) -> Sealed:
-    """The tree plus ``.deeprun/spec.json`` and ``.deeprun/manifest.json``."""
+    """The tree plus ``.deeprun/spec.json`` and ``.deeprun/manifest.json``. ``carried`` lists
+    files deeprun generated earlier and keeps (by hash) without writing them again."""
     files = {**tree, SPEC_PATH: pretty_json(canonical).encode()}
-    hashes = {path: file_hash(data) for path, data in sorted(files.items())}
+    hashes = {**(carried or {}), **{path: file_hash(data) for path, data in files.items()}}
+    hashes = dict(sorted(hashes.items()))
     whole = tree_hash(hashes)
     manifest = {
         "format": MANIFEST_FORMAT,

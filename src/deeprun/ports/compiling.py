@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -14,7 +14,8 @@ class Formatter(Protocol):
 
 
 class TreeWriter(Protocol):
-    """Writes a tree as a folder, and optionally as a zip, all or nothing."""
+    """Writes a tree as a folder, and optionally as a zip, all or nothing; or updates a folder
+    file by file."""
 
     def listing(self, output: Path) -> list[str] | None:
         """Relative paths of the files already in ``output``; None when it does not exist."""
@@ -23,3 +24,9 @@ class TreeWriter(Protocol):
     def read(self, output: Path, path: str) -> bytes: ...
 
     def write(self, tree: Mapping[str, bytes], output: Path, zip_path: Path | None) -> None: ...
+
+    def update(self, output: Path, writes: Mapping[str, bytes], removals: Sequence[str]) -> None:
+        """Changes some files of an existing folder in place and leaves every other file be."""
+        ...
+
+    def write_zip(self, tree: Mapping[str, bytes], zip_path: Path) -> None: ...

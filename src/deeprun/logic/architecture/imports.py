@@ -24,17 +24,20 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         _MODULE + "router",
         (*_DATABASE, _MODULE + "repository", _MODULE + "model"),
     ),
-    (
-        _MODULE + "service",
+    *(
         (
-            *_WEB,
-            *_DATABASE,
-            "app.dependencies",
-            _MODULE + "repository",
-            _MODULE + "router",
-            _MODULE + "model",
-            _MODULE + "wiring",
-        ),
+            _MODULE + layer,
+            (
+                *_WEB,
+                *_DATABASE,
+                "app.dependencies",
+                _MODULE + "repository",
+                _MODULE + "router",
+                _MODULE + "model",
+                _MODULE + "wiring",
+            ),
+        )
+        for layer in ("service", "hooks")  # hooks are the user's half of the service
     ),
     (_MODULE + "repository", (*_WEB, _MODULE + "service", _MODULE + "router", _MODULE + "wiring")),
     (_MODULE + "model", (*_WEB, _MODULE + "service", _MODULE + "router", _MODULE + "schemas")),

@@ -29,20 +29,26 @@ class TypeInfo:
     """The base type in request models, before the field's own constraints."""
     ddl: str
     """The SQLAlchemy column type, formatted with ``n`` (length), ``p`` and ``s`` (numeric)."""
+    sql: str
+    """The PostgreSQL type, for the casts of a later migration (same placeholders)."""
 
 
 TYPES: Final[dict[str, TypeInfo]] = {
-    "string": TypeInfo("str", "SafeStr", "sa.String(length={n})"),
-    "text": TypeInfo("str", "SafeStr", "sa.Text()"),
-    "integer": TypeInfo("int", "BigInt", "sa.BigInteger()"),
-    "float": TypeInfo("float", "FiniteFloat", "sa.Double()"),
-    "boolean": TypeInfo("bool", "bool", "sa.Boolean()"),
-    "datetime": TypeInfo("dt.datetime", "AwareDatetime", "sa.DateTime(timezone=True)"),
-    "date": TypeInfo("dt.date", "dt.date", "sa.Date()"),
-    "uuid": TypeInfo("uuid.UUID", "uuid.UUID", "sa.Uuid()"),
-    "decimal": TypeInfo("Decimal", "Decimal", "sa.Numeric(precision={p}, scale={s})"),
-    "enum": TypeInfo("str", "str", "sa.String(length={n})"),
-    "json": TypeInfo("Any", "JsonValue", "JSONB(none_as_null=True)"),
+    "string": TypeInfo("str", "SafeStr", "sa.String(length={n})", "varchar({n})"),
+    "text": TypeInfo("str", "SafeStr", "sa.Text()", "text"),
+    "integer": TypeInfo("int", "BigInt", "sa.BigInteger()", "bigint"),
+    "float": TypeInfo("float", "FiniteFloat", "sa.Double()", "double precision"),
+    "boolean": TypeInfo("bool", "bool", "sa.Boolean()", "boolean"),
+    "datetime": TypeInfo(
+        "dt.datetime", "AwareDatetime", "sa.DateTime(timezone=True)", "timestamp with time zone"
+    ),
+    "date": TypeInfo("dt.date", "dt.date", "sa.Date()", "date"),
+    "uuid": TypeInfo("uuid.UUID", "uuid.UUID", "sa.Uuid()", "uuid"),
+    "decimal": TypeInfo(
+        "Decimal", "Decimal", "sa.Numeric(precision={p}, scale={s})", "numeric({p}, {s})"
+    ),
+    "enum": TypeInfo("str", "str", "sa.String(length={n})", "varchar({n})"),
+    "json": TypeInfo("Any", "JsonValue", "JSONB(none_as_null=True)", "jsonb"),
 }
 _FORMATS: Final = {"email": "EmailText", "url": "HttpUrlText"}
 UUID_DEFAULT: Final = 'sa.text("gen_random_uuid()")'
@@ -62,6 +68,11 @@ def string_length(field: Field11) -> int:
 def ddl_type(field: Field11) -> str:
     digits, scale = precision(field)
     return TYPES[field.type].ddl.format(n=string_length(field), p=digits, s=scale)
+
+
+def sql_type(field: Field11) -> str:
+    digits, scale = precision(field)
+    return TYPES[field.type].sql.format(n=string_length(field), p=digits, s=scale)
 
 
 def input_annotation(field: Field11) -> str:
@@ -150,6 +161,47 @@ def server_default(field: Field11) -> str | None:
     if field.type == "datetime":
         value = dt.datetime.fromisoformat(str(value)).astimezone(dt.UTC).isoformat()
     return f"sa.text({json.dumps(_sql_string(str(value)))})"
+
+
+_FILLS: Final = {
+    "integer": "0", "float": "0", "decimal": "0", "boolean": "false", "datetime": "now()",
+    "date": "CURRENT_DATE", "uuid": "gen_random_uuid()", "json": "'{}'::jsonb",
+}  # fmt: skip
+
+
+def fill_sql(field: Field11) -> str:
+    """SQL for the value existing rows get when a later migration makes the column required:
+    the declared default, else a value within the field's own constraints."""
+    value = field.default
+    if value is None:
+        return _placeholder_sql(field)
+    if field.type == "boolean":
+        return "true" if value else "false"
+    if field.type == "json":
+        return _sql_string(json.dumps(value, sort_keys=True, separators=(",", ":"))) + "::jsonb"
+    if field.type in ("integer", "float", "decimal"):
+        return str(Decimal(str(value)))
+    return _sql_string(str(value))
+
+
+def _placeholder_sql(field: Field11) -> str:
+    if field.type == "enum":
+        return _sql_string((field.values or ("",))[0])
+    if field.type in ("string", "text"):
+        return _sql_string("-" * (field.min_length or 0))
+    bound = placeholder_bound(field)
+    return _FILLS[field.type] if bound is None else str(Decimal(str(bound)))
+
+
+def placeholder_bound(field: Field11) -> float | None:
+    """The number nearest zero within a numeric field's range, when zero is outside it."""
+    if field.type not in ("integer", "float", "decimal"):
+        return None
+    if field.minimum is not None and field.minimum > 0:
+        return field.minimum
+    if field.maximum is not None and field.maximum < 0:
+        return field.maximum
+    return None
 
 
 def _sql_string(text: str) -> str:

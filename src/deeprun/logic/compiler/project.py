@@ -53,6 +53,10 @@ class KeyView:
     def ddl_type(self) -> str:
         return "sa.BigInteger()" if self.kind == "integer" else "sa.Uuid()"
 
+    @property
+    def sql_type(self) -> str:
+        return "bigint" if self.kind == "integer" else "uuid"
+
 
 def key_python_type(kind: str) -> str:
     """The Python type of a primary key (and of every column that refers to one)."""
@@ -313,7 +317,7 @@ class AuthView:
         """The declared fields' CHECK and UNIQUE constraints (the fixed columns have their own)."""
         table = self.account_table
         checks = tuple(
-            ConstraintView("check", db_name("ck", table, suffix), sql=sql)
+            ConstraintView("check", db_name("ck", table, suffix), (field.name,), sql)
             for field in self.account_fields
             for suffix, sql in field.checks
         )
@@ -598,7 +602,7 @@ def _constraints(
         found.append(ConstraintView("unique", unique_name("uq", *group), group, where=where))
     for column in columns:
         for suffix, sql in column.checks:
-            found.append(ConstraintView("check", unique_name("ck", suffix), sql=sql))
+            found.append(ConstraintView("check", unique_name("ck", suffix), (column.name,), sql))
     indexed: list[tuple[str, ...]] = [(c.name,) for c in columns if c.foreign_key and not c.unique]
     indexed.extend(tuple(_column_name(entity, n) for n in names) for names in entity.indexes)
     for group in dict.fromkeys(indexed):

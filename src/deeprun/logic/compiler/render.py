@@ -9,12 +9,16 @@ from typing import Any
 import jinja2
 
 from deeprun.logic.compiler import pins
-from deeprun.logic.compiler.migration import migration
 from deeprun.logic.compiler.project import ModuleView, ProjectView, factory
+from deeprun.logic.compiler.revision import RevisionView, initial
+from deeprun.logic.compiler.schema import schema
 from deeprun.logic.compiler.view import py_str
 
 Job = tuple[str, str, dict[str, Any]]
 """An output path, its template and the template's extra context."""
+
+INITIAL_REVISION = "migrations/versions/0001_initial.py"
+REVISION_TEMPLATE = "migrations/versions/revision.py.jinja"
 
 _PROJECT_FILES = (
     ("pyproject.toml", "pyproject.toml.jinja"),
@@ -28,7 +32,7 @@ _PROJECT_FILES = (
     ("docker-compose.yml", "docker-compose.yml.jinja"),
     ("migrations/env.py", "migrations/env.py.jinja"),
     ("migrations/script.py.mako", "migrations/script.py.mako.jinja"),
-    ("migrations/versions/0001_initial.py", "migrations/versions/0001_initial.py.jinja"),
+    (INITIAL_REVISION, REVISION_TEMPLATE),
     ("scripts/seed.py", "scripts/seed.py.jinja"),
     ("tests/conftest.py", "tests/conftest.py.jinja"),
     ("tests/support.py", "tests/support.py.jinja"),
@@ -54,7 +58,7 @@ _AUTH_FILES = (
 )  # fmt: skip
 _ENTITY_FILES = (
     "entity.py", "model.py", "schemas.py", "dto.py", "repository.py", "service.py",
-    "wiring.py", "router.py",
+    "hooks.py", "wiring.py", "router.py",
 )  # fmt: skip
 _ACCOUNT_FILES = ("service.py", "wiring.py", "router.py")
 _PACKAGES = (
@@ -91,6 +95,11 @@ def render(project: ProjectView) -> dict[str, str]:
     }
 
 
+def render_revision(view: RevisionView) -> str:
+    """A later revision's text: the same template as the initial one."""
+    return environment().get_template(REVISION_TEMPLATE).render({"migration": view})
+
+
 def _base_context(project: ProjectView) -> dict[str, Any]:
     auth = project.auth is not None
     return {
@@ -105,7 +114,7 @@ def _base_context(project: ProjectView) -> dict[str, Any]:
                 *(m.package for m in project.modules if m.has_package),
             ]
         ),
-        "migration": migration(project),
+        "migration": initial(schema(project)),
         "probe": next((m for m in project.entity_modules if m.crud), None),
     }
 

@@ -38,6 +38,7 @@ class ColumnView:
     python_type: str
     input_type: str
     ddl_type: str
+    sql_type: str
     sample: str
     invalid: str | None
     description: str = ""
@@ -55,6 +56,9 @@ class ColumnView:
     references: str = ""
     """For a relation key: the package of the target module (``account`` for the account)."""
     references_key: str = ""
+    fill: str | None = None
+    """SQL for existing rows when a later migration adds or tightens the column; None for a
+    relation key, which has no value to give."""
 
     @property
     def aliased(self) -> bool:
@@ -177,6 +181,7 @@ def column_view(
         python_type=info.python,
         input_type=field_types.input_annotation(spec),
         ddl_type=field_types.ddl_type(spec),
+        sql_type=field_types.sql_type(spec),
         sample=samples.sample(spec, spec.name),
         invalid=samples.invalid(spec),
         description=spec.description,
@@ -192,6 +197,7 @@ def column_view(
         default_json=None if spec.default is None else repr(spec.default),
         references=references,
         references_key=references_key,
+        fill=None if foreign_key else field_types.fill_sql(spec),
     )
 
 
@@ -201,10 +207,8 @@ def _placeholder(spec: Field11) -> str | None:
         return json.dumps(spec.values[0])
     if spec.type in ("string", "text") and spec.min_length:
         return json.dumps("-" * spec.min_length)
-    bound = spec.minimum if spec.minimum is not None and spec.minimum > 0 else None
-    if bound is None and spec.maximum is not None and spec.maximum < 0:
-        bound = spec.maximum
-    if bound is None or spec.type not in ("integer", "float", "decimal"):
+    bound = field_types.placeholder_bound(spec)
+    if bound is None:
         return None
     return field_types.python_literal(spec, str(bound) if spec.type == "decimal" else bound)
 
