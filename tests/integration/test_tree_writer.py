@@ -76,3 +76,30 @@ def test_the_formatter_formats_python_and_sorts_imports() -> None:
     formatted = RuffFormatter().format(tree)
     assert formatted["m.py"] == b"import os\nimport sys\n\nx = os.sep + sys.platform\n"
     assert formatted["n.txt"] == b"x=1"
+
+
+def test_an_update_changes_only_the_files_it_names(tmp_path: Path) -> None:
+    writer = FilesystemTreeWriter()
+    out = tmp_path / "out"
+    writer.write({**TREE, "app/old/gone.py": b"old\n"}, out, None)
+    (out / ".venv").mkdir()
+    (out / ".venv" / "keep").write_text("mine")
+    writer.update(out, {"app/main.py": b"x = 2\n", "app/new/added.py": b"y\n"}, ["app/old/gone.py"])
+    assert (out / "app/main.py").read_bytes() == b"x = 2\n"
+    assert (out / "app/new/added.py").read_bytes() == b"y\n"
+    assert not (out / "app/old").exists(), "a folder left empty by a removal goes too"
+    assert (out / ".venv" / "keep").read_text() == "mine"
+    assert sorted(p.name for p in out.rglob(".*.py*")) == [], "no temporary file is left"
+
+
+def test_an_update_never_writes_through_a_linked_folder(tmp_path: Path) -> None:
+    writer = FilesystemTreeWriter()
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    writer.write(TREE, out, None)
+    elsewhere.mkdir()
+    (out / "linked").symlink_to(elsewhere)
+    with pytest.raises(OutputError, match="outside"):
+        writer.update(out, {"linked/x.py": b"x\n"}, [])
+    assert list(elsewhere.iterdir()) == []
+    with pytest.raises(OutputError, match="outside the output"):
+        writer.update(out, {"../x.py": b"x\n"}, [])

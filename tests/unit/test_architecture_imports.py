@@ -92,3 +92,14 @@ def test_the_gates_page_lists_every_rule_with_its_summary() -> None:
     page = (ROOT / "docs" / "gates.md").read_text()
     for rule in RULES.values():
         assert f"| `{rule.id}` | {rule.summary} |" in page
+
+
+def test_hooks_are_held_to_the_service_layer() -> None:
+    files = {**FILES, "app/modules/note/hooks.py": ""}
+    clean = (*CLEAN, Import("app.modules.note.service", "app.modules.note.hooks", 9),
+             Import("app.modules.note.hooks", "app.modules.note.entity", 3))  # fmt: skip
+    assert import_rules(clean, files) == ()
+    found = import_rules((*clean, Import("app.modules.note.hooks", "sqlalchemy", 4)), files)
+    assert [(f.code, f.file, f.line) for f in found] == [
+        ("ARCH.LAYER", "app/modules/note/hooks.py", 4)
+    ]
