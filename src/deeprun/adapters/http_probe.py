@@ -18,9 +18,6 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import httpx
-from hypothesis import HealthCheck, Phase, find, settings
-from hypothesis import strategies as st
-from hypothesis.errors import HypothesisException
 
 from deeprun.contracts.gates import Failure
 from deeprun.ports.gates import Probe
@@ -376,7 +373,13 @@ def _fit(text: str, node: Schema) -> str:
 
 def _matching(pattern: str, low: int, high: int | None) -> str:
     """The first string Hypothesis generates for the pattern within the lengths (its simplest
-    first, no shrinking: that costs a second per pattern). Derandomized: always the same one."""
+    first, no shrinking: that costs a second per pattern). Derandomized: always the same one.
+    Hypothesis is imported here, not with the module: it takes a tenth of a second, and every
+    deeprun command imports this module (``compile`` among them) while few bodies have patterns."""
+    from hypothesis import HealthCheck, Phase, find, settings  # noqa: PLC0415 - see above
+    from hypothesis import strategies as st  # noqa: PLC0415
+    from hypothesis.errors import HypothesisException  # noqa: PLC0415
+
     strings = st.from_regex(
         pattern, fullmatch=True, alphabet=st.characters(exclude_characters="\x00")
     )

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
+from deeprun.ports.bench import Memory
 from deeprun.ports.gates import CommandResult
 
 BASE_PATH = "/usr/local/bin:/usr/bin:/bin"
@@ -100,6 +101,33 @@ class SandboxedService:
 
     def running(self) -> bool:
         return self._process.poll() is None
+
+    def memory(self) -> Memory | None:
+        """Resident memory of the started process (not its children) now and at its peak."""
+        if not self.running():
+            return None
+        try:
+            status = Path(f"/proc/{self._process.pid}/status").read_text()
+        except OSError:
+            return None
+        fields = (line.partition(":") for line in status.splitlines())
+        sizes = {
+            name: int(value.split()[0]) for name, _, value in fields if name in {"VmRSS", "VmHWM"}
+        }
+        if len(sizes) != 2:
+            return None
+        return Memory(rss_kib=sizes["VmRSS"], peak_kib=sizes["VmHWM"])
+
+    def cpu_seconds(self) -> float | None:
+        """User and system time of the started process (not its children) so far."""
+        if not self.running():
+            return None
+        try:
+            stat = Path(f"/proc/{self._process.pid}/stat").read_text()
+        except OSError:
+            return None
+        fields = stat.rpartition(")")[2].split()  # the name, in parentheses, may hold spaces
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> str:
         """Idempotent: a second call returns what the first one read."""

@@ -16,6 +16,7 @@ contract: once released they are never renamed or reused.
     ├── SpecGenerationError      ERR_SPEC_GENERATION  no reviewable spec came from the prompt
     ├── ProviderError            ERR_PROVIDER      the LLM vendor failed (after bounded retries)
     ├── ProviderConfigError      ERR_PROVIDER_CONFIG  unknown provider, missing extra or key
+    ├── BenchBelowTargetError    ERR_BENCH_BELOW_TARGET  a benchmark's pass rate is under its floor
     └── InternalError            ERR_INTERNAL      a defect of deeprun: logged with its traceback
 
 Anything else that escapes a command becomes an InternalError, never a traceback on stdout.
@@ -46,6 +47,7 @@ class ErrorCode(StrEnum):
     SPEC_GENERATION = "ERR_SPEC_GENERATION"
     PROVIDER = "ERR_PROVIDER"
     PROVIDER_CONFIG = "ERR_PROVIDER_CONFIG"
+    BENCH_BELOW_TARGET = "ERR_BENCH_BELOW_TARGET"
     INTERNAL = "ERR_INTERNAL"
 
 
@@ -172,6 +174,13 @@ class ProviderConfigError(DeeprunError):
     """The provider cannot be used as configured: unknown name, SDK extra or key missing."""
 
     code = ErrorCode.PROVIDER_CONFIG
+
+
+class BenchBelowTargetError(DeeprunError):
+    """A benchmark ran to its end but passed fewer cases than ``--min-pass-rate`` asks; the
+    envelope still carries the whole report."""
+
+    code = ErrorCode.BENCH_BELOW_TARGET
 
 
 class InternalError(DeeprunError):

@@ -16,6 +16,7 @@ from rich.console import Console
 from deeprun.contracts.envelope import Envelope, ErrorInfo
 from deeprun.contracts.errors import (
     ArchitectureError,
+    BenchBelowTargetError,
     InputError,
     MergeConflictError,
     NotReadyError,
@@ -24,25 +25,42 @@ from deeprun.contracts.errors import (
 from deeprun.contracts.gates import GATES, Readiness
 from deeprun.contracts.planning import PROVIDERS, Draft
 from deeprun.contracts.spec_ir import SPEC_VERSIONS
-from deeprun.entrypoints.bootstrap import architecture_tools, bootstrap, gate_tools, prompt_agent
+from deeprun.entrypoints.bootstrap import (
+    architecture_tools,
+    bootstrap,
+    container_engine,
+    container_required,
+    gate_tools,
+    perf_kit,
+    prompt_agent,
+    reliability_kit,
+)
 from deeprun.entrypoints.inputs import read_source
+from deeprun.entrypoints.outputs import write_text
 from deeprun.entrypoints.render import (
     show_architecture,
     show_bench,
     show_compile_bench,
     show_compiled,
     show_ignored,
+    show_perf_bench,
     show_planner_bench,
     show_readiness,
+    show_reliability_bench,
+    show_reliability_case,
     show_valid,
 )
 from deeprun.entrypoints.session import Session, session
 from deeprun.logic.canonical_json import canonical_bytes, canonical_json, pretty_json
 from deeprun.logic.identity import execution_id as derive_execution_id
+from deeprun.logic.reliability import CaseRun
 from deeprun.services import architecture, compiling, readiness, specs
 from deeprun.services import bench_compile as bench_compile_service
 from deeprun.services import bench_inputs as bench_inputs_service
+from deeprun.services import bench_perf as bench_perf_service
 from deeprun.services import bench_planner as bench_planner_service
+from deeprun.services import bench_reliability as bench_reliability_service
+from deeprun.services.bench_load import LoadOptions
 from deeprun.services.gate_steps import Policy
 
 log = structlog.get_logger("deeprun.cli")
@@ -66,6 +84,7 @@ DEFAULT_POLICY = Policy()
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLES_DIR = REPO / "examples"
 PLANNER_CORPUS = REPO / "bench" / "planner" / "cases"
+RELIABILITY_CORPUS = REPO / "bench" / "corpus"
 Source = Annotated[str, typer.Argument(help="A spec file, or - for standard input.")]
 JsonOutput = Annotated[
     bool, typer.Option("--json", help="Print one JSON envelope on stdout; logs go to stderr.")
@@ -363,6 +382,39 @@ def bench_compile(
         run.succeed(payload, lambda out: show_compile_bench(out, results))
 
 
+@bench_app.command("perf")
+def bench_perf(  # noqa: PLR0917 - Typer passes options positionally
+    duration: Annotated[
+        int, typer.Option(min=1, max=120, help="Seconds of measured load per app and route.")
+    ] = 10,
+    connections: Annotated[
+        int, typer.Option(min=1, max=256, help="Connections the load generator keeps open.")
+    ] = 32,
+    threads: Annotated[int, typer.Option(min=1, max=8, help="Load generator threads.")] = 1,
+    warmup: Annotated[
+        int, typer.Option(min=0, max=60, help="Seconds of load before each measured run.")
+    ] = 2,
+    rows: Annotated[
+        int, typer.Option(min=100, max=1_000_000, help="Rows seeded in each app's table.")
+    ] = 10_000,
+    repeat: Annotated[int, typer.Option(min=1, max=20, help="Compile runs per size.")] = 3,
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--only", help="Run only this part: compile, gates or load (repeatable)."),
+    ] = None,
+    json_output: JsonOutput = False,
+    execution_id: ExecutionId = None,
+) -> None:
+    """Compile time by spec size, gate times cold and warm, and the generated API under load
+    beside hand-written FastAPI and Starlette references, all in one run."""
+    with session("bench.perf", json_output, execution_id) as run:
+        load = LoadOptions(duration, warmup, connections, threads, rows)
+        parts = frozenset(only or bench_perf_service.PARTS)
+        options = bench_perf_service.PerfOptions(REPO / "bench" / "perf", parts, repeat, load)
+        report = bench_perf_service.run(perf_kit(), options, _announce(run))
+        run.succeed(report.to_dict(), lambda out: show_perf_bench(out, report))
+
+
 @bench_app.command("planner")
 def bench_planner(
     corpus: Annotated[
@@ -383,6 +435,79 @@ def bench_planner(
         run.identify(b"".join(cases.values()))
         result = bench_planner_service.run(cases, prompt_agent(provider, model), time.perf_counter)
         run.succeed(result.to_dict(), lambda out: show_planner_bench(out, result))
+
+
+@bench_app.command("reliability")
+def bench_reliability(  # noqa: PLR0917 - Typer passes options positionally
+    corpus: Annotated[
+        Path,
+        typer.Option("--corpus", help="A folder of cases: *.json specs and *.txt prompts."),
+    ] = RELIABILITY_CORPUS,
+    iterations: Annotated[
+        int, typer.Option(min=1, max=100, help="Runs of the whole corpus, each counted.")
+    ] = 1,
+    min_pass_rate: Annotated[
+        float,
+        typer.Option(min=0.0, max=1.0, help="Exit non-zero below this share of runs passing."),
+    ] = 0.0,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="Also write the report as a JSON file.")
+    ] = None,
+    fuzz_examples: FuzzExamples = DEFAULT_POLICY.fuzz_examples,
+    provider: Provider = None,
+    model: Model = None,
+    json_output: JsonOutput = False,
+    execution_id: ExecutionId = None,
+) -> None:
+    """How many cases come out ready: plan, review, compile and `check ready`, no reruns."""
+    with session("bench.reliability", json_output, execution_id) as run:
+        cases = _reliability_cases(corpus)
+        settings_seed = canonical_bytes([iterations, fuzz_examples, provider, model])
+        run.identify(
+            b"\0".join([settings_seed, *(c.name.encode() + b"\0" + c.data for c in cases)])
+        )
+        kit = reliability_kit(provider, model)
+        settings = bench_reliability_service.Settings(
+            iterations, fuzz_examples, container_engine().unavailable(), container_required()
+        )
+        report = bench_reliability_service.run(cases, kit, settings, _bench_progress(run))
+        payload = {**report.to_dict(), "min_pass_rate": min_pass_rate}
+        if output is not None:
+            write_text(output, pretty_json(payload))
+        show = lambda out: show_reliability_bench(out, report)  # noqa: E731
+        if not report.meets(min_pass_rate):
+            error = BenchBelowTargetError(
+                f"pass rate {report.pass_rate:.1%} is below --min-pass-rate {min_pass_rate:.1%}"
+            )
+            run.fail(error, payload, show)
+        run.succeed(payload, show)
+
+
+def _reliability_cases(corpus: Path) -> list[bench_reliability_service.Case]:
+    """The corpus's *.json (spec lane) and *.txt (prompt lane) files, in sorted order."""
+    if not corpus.is_dir():
+        raise InputError(f"{corpus} is not a folder")
+    lanes = {".json": "spec", ".txt": "prompt"}
+    paths = sorted(p for p in corpus.iterdir() if p.suffix in lanes and p.is_file())
+    if not paths:
+        raise InputError(f"{corpus} holds no *.json or *.txt cases")
+    return [
+        bench_reliability_service.Case(p.name, lanes[p.suffix], read_source(str(p))) for p in paths
+    ]
+
+
+def _bench_progress(run: Session) -> bench_reliability_service.Progress:
+    def started(number: int, count: int, case: bench_reliability_service.Case) -> None:
+        _step(run, f"{number}/{count} {case.name} ({case.lane})")
+
+    def finished(number: int, count: int, result: CaseRun) -> None:
+        if not run.json_output:
+            show_reliability_case(run.err, number, count, result)
+
+    def gate(name: str) -> None:
+        log.info("gate.start", gate=name)
+
+    return bench_reliability_service.Progress(started, gate, finished)
 
 
 def main() -> None:

@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from deeprun.contracts.errors import DeeprunError, SpecGenerationError, SpecInvalidError
 from deeprun.contracts.gates import Failure, GateStatus, Readiness
 from deeprun.contracts.planning import Draft
 from deeprun.contracts.problems import Problem
+from deeprun.logic.reliability import NO_ENGINE, CaseRun, Reliability, histogram
 from deeprun.services.bench_compile import CompileTiming
 from deeprun.services.bench_inputs import CaseResult
+from deeprun.services.bench_load import LoadReport
+from deeprun.services.bench_perf import COLD_MEANS, CompileReport, GateReport, PerfReport
 from deeprun.services.bench_planner import PlannerBench
 
 _STATUS_STYLE = {
@@ -108,6 +112,112 @@ def show_compile_bench(console: Console, results: list[CompileTiming]) -> None:
     console.print(table)
 
 
+def show_perf_bench(console: Console, report: PerfReport) -> None:
+    machine = report.machine
+    load = machine.get("load_average")
+    console.print(
+        f"[bold]machine:[/] {machine.get('cores')} cores, Python {machine.get('python')}, "
+        f"{machine.get('system')}, load average {load} at the start"
+    )
+    if report.compile is not None:
+        _show_perf_compile(console, report.compile)
+    if report.gates is not None:
+        _show_perf_gates(console, report.gates)
+    if report.load is not None:
+        _show_perf_load(console, report.load)
+
+
+def _show_perf_compile(console: Console, compiled: CompileReport) -> None:
+    table = Table(title="compile, medians (ms)", show_edge=False, header_style="bold")
+    columns = ("entities", "files", "review", "plan", "format", "seal", "in process", "end to end")
+    for column in columns:
+        table.add_column(column, justify="right")
+    for t in compiled.stages:
+        figures = (t.review_ms, t.plan_ms, t.format_ms, t.seal_ms, t.total_ms)
+        e2e = compiled.end_to_end_ms.get(t.entities)
+        end = f"{e2e:,.0f}" if e2e is not None else "-"
+        table.add_row(str(t.entities), str(t.files), *(f"{f:,.1f}" for f in figures), end)
+    console.print(table)
+    in_process, end_to_end = compiled.growth
+    met = "[green]met[/]" if compiled.target_met else "[bold red]missed[/]"
+    console.print(
+        f"time per entity at 200 entities over 10: {in_process} in process, {end_to_end} end "
+        f"to end; 50 entities under 1 s end to end: {met}"
+    )
+
+
+def _show_perf_gates(console: Console, gates: GateReport) -> None:
+    table = Table(title="check architecture (s)", show_edge=False, header_style="bold")
+    for column in ("stage", "first", "second"):
+        table.add_column(column, justify="left" if column == "stage" else "right")
+    first, second = gates.architecture
+    for stage, seconds in first.items():
+        table.add_row(stage, f"{seconds:.3f}", f"{second[stage]:.3f}")
+    console.print(table)
+    table = Table(title="check ready (s)", show_edge=False, header_style="bold")
+    for column in ("gate", "cold", "warm", "status cold / warm"):
+        table.add_column(column, justify="right" if column in ("cold", "warm") else "left")
+    cold, warm = gates.ready
+    for before, after in zip(cold.gates, warm.gates, strict=True):
+        status = f"{before.status.value} / {after.status.value}"
+        table.add_row(before.gate, f"{before.seconds:.2f}", f"{after.seconds:.2f}", status)
+    walls = (f"{seconds:.2f}" for seconds in gates.ready_seconds)
+    table.add_row("[bold]wall clock[/]", *walls, f"ready {_yes(cold.ready)} / {_yes(warm.ready)}")
+    console.print(table)
+    for label, verdict in (("cold", cold), ("warm", warm)):
+        for gate in verdict.gates:
+            why = gate.reason or (gate.failures[0].message if gate.failures else None)
+            if why and gate.status is not GateStatus.PASSED:
+                console.print(f"  {label} {gate.gate} {gate.status.value}: {escape(why)}")
+    console.print(f"cold: {COLD_MEANS}")
+
+
+def _show_perf_load(console: Console, load: LoadReport) -> None:
+    options = load.options
+    console.print(
+        f"[bold]load:[/] {load.generator}, {options.connections} connections, "
+        f"{options.threads} thread(s), {options.seconds} s per run after {options.warmup} s of "
+        f"warm-up, {options.rows:,} rows per table; one uvicorn worker each on 127.0.0.1"
+    )
+    table = Table(show_edge=False, header_style="bold")
+    for column in ("route", "app", "req/s", "p50 ms", "p99 ms", "cpu ms/req", "errors", "MiB"):
+        table.add_column(column, justify="left" if column in ("route", "app") else "right")
+    for route in load.targets:
+        for app in load.apps:
+            f, cpu = app.routes[route], app.cpu_ms.get(route)
+            errors = f.non_2xx + f.socket_errors
+            table.add_row(
+                route if app is load.apps[0] else "",
+                app.name,
+                f"{f.per_second:,.0f}",
+                f"{f.p50_ms:.1f}",
+                f"{f.p99_ms:.1f}",
+                f"{cpu:.2f}" if cpu is not None else "-",
+                f"[bold red]{errors}[/]" if errors else "0",
+                _mib(app.loaded.rss_kib if app.loaded else None),
+            )
+    console.print(table)
+    for reference in ("fastapi", "starlette"):
+        for what, ratios in (("req/s", load.ratios), ("per cpu second", load.cpu_ratios)):
+            shares = ", ".join(f"{r} {_share(share.get(reference))}" for r, share in ratios.items())
+            console.print(f"generated / {reference}, {what}: {shares}")
+    missed = ", ".join(load.missed)
+    verdict = f"[bold red]missed on {missed}[/]" if missed else "[green]met[/]"
+    console.print(f"generated at least 70% of the FastAPI reference on every route: {verdict}")
+
+
+def _share(value: float | None) -> str:
+    return f"{value:.0%}" if value is not None else ""
+
+
+def _mib(kib: int | None) -> str:
+    return f"{kib / 1024:,.0f}" if kib is not None else "-"
+
+
+def _yes(ready: bool) -> str:
+    return "YES" if ready else "NO"
+
+
 def show_bench(console: Console, results: list[CaseResult]) -> None:
     table = Table(show_edge=False, header_style="bold")
     for column in ("case", "input bytes", "outcome", "median ms", "peak KiB"):
@@ -182,4 +292,66 @@ def show_planner_bench(console: Console, result: PlannerBench) -> None:
     console.print(
         f"{result.provider}/{result.model}: {len(result.cases)} cases, "
         f"{result.reviewed} passed review, auth right in {result.auth_accuracy:.1%}"
+    )
+
+
+def show_reliability_case(console: Console, number: int, count: int, run: CaseRun) -> None:
+    """One line per case as the bench goes."""
+    where = f"{escape(run.case)} [dim]({run.lane}, iteration {run.iteration})[/]"
+    took = f"{run.total:.1f} s"
+    if run.passed:
+        note = f"  container: {NO_ENGINE}" if run.container == NO_ENGINE else ""
+        console.print(f"{number}/{count} [bold green]✓[/] {where} {took}{note}")
+        return
+    console.print(
+        f"{number}/{count} [bold red]✗[/] {where} {took}, failed at [bold]{run.stage}[/]"
+        f"{_first_failure(run, 160)}"
+    )
+
+
+def _first_failure(run: CaseRun, width: int) -> str:
+    if not run.failures:
+        return ""
+    first = run.failures[0]
+    where = f" {first.file}{f':{first.line}' if first.line else ''}" if first.file else ""
+    text = f"{first.code}{where}: {first.message}".replace("\n", " ")
+    return ": " + escape(text if len(text) <= width else text[: width - 1] + "…")
+
+
+def show_reliability_bench(console: Console, report: Reliability) -> None:
+    table = Table(show_edge=False, header_style="bold")
+    for column in ("case", "lane", "iter", "result", "failed at", "seconds", "first failure"):
+        table.add_column(column, justify="right" if column in ("iter", "seconds") else "left")
+    for run in report.runs:
+        result = "[green]passed[/]" if run.passed else "[bold red]failed[/]"
+        if run.passed and run.container == NO_ENGINE:
+            result += " [yellow](container: no engine)[/]"
+        table.add_row(
+            escape(run.case),
+            run.lane,
+            str(run.iteration),
+            result,
+            run.stage or "",
+            f"{run.total:.1f}",
+            _first_failure(run, 100).removeprefix(": "),
+        )
+    console.print(table)
+    for lane, tally in report.lanes().items():
+        if tally.runs:
+            rate = tally.pass_rate or 0.0
+            console.print(f"{lane} lane: {tally.passed}/{tally.runs} passed ({rate:.1%})")
+    failed_at = histogram(report.runs)
+    if failed_at:
+        console.print("failed at: " + ", ".join(f"{k} {v}" for k, v in failed_at.items()))
+    v = report.versions
+    console.print(
+        f"deeprun {v['generator']}, template {v['template']}, planner {v['provider']}/"
+        f"{v['model']}, python {v['python']}"
+        + (f"; no container engine: {report.engine_missing}" if report.engine_missing else "")
+    )
+    totals = report.totals
+    mark = "[bold green]✓[/]" if totals.failed == 0 else "[bold red]✗[/]"
+    console.print(
+        f"{mark} pass rate {report.pass_rate:.1%} ({totals.passed}/{totals.runs}) "
+        f"in {report.seconds:.1f} s"
     )

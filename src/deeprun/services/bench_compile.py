@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
 from deeprun import __version__
@@ -40,13 +40,18 @@ class CompileTiming:
 
 
 def run(
-    formatter: Formatter, clock: Clock, repeat: int, extra: dict[str, bytes] | None = None
+    formatter: Formatter,
+    clock: Clock,
+    repeat: int,
+    extra: dict[str, bytes] | None = None,
+    sizes: Sequence[int] = SIZES,
 ) -> list[CompileTiming]:
-    cases = {f"{n} entities": _spec(n) for n in SIZES} | (extra or {})
+    cases = {f"{n} entities": sized_spec(n) for n in sizes} | (extra or {})
     return [_measure(name, data, formatter, clock, repeat) for name, data in cases.items()]
 
 
-def _spec(entities: int) -> bytes:
+def sized_spec(entities: int) -> bytes:
+    """A valid spec of ``entities`` alike entities with seven fields each, auth on."""
     fields = [
         {"name": "id", "type": "uuid", "primary_key": True},
         {"name": "title", "type": "string", "unique": True},
