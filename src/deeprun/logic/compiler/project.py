@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from deeprun.contracts.spec_ir import Entity11, Field11, Relation, Spec11
+from deeprun.logic.compiler import samples
 from deeprun.logic.compiler.field_types import python_literal
 from deeprun.logic.compiler.names import db_name
 from deeprun.logic.compiler.python_names import attribute_name, entity_class_name, package_name
@@ -255,6 +256,24 @@ class ModuleView:
         """Compound keys a request can repeat: every column sent, returned and never null."""
         always = {c.name for c in self.data_fields if c.always_sent}
         return tuple(g for g in self.unique_groups if always.issuperset(g))
+
+    @property
+    def factory_samples(self) -> tuple[tuple[ColumnView, str], ...]:
+        """Each declared field with the value the test factory sends for row ``n``: the
+        columns of a compound unique key take ``n`` in mixed radix (``samples.counters``)."""
+        sent = {c.name: c for c in self.declared_fields}
+        groups = [[(name, self._key_space(name, sent)) for name in g] for g in self.unique_groups]
+        given = samples.counters(groups)
+        return tuple((c, c.sample_at(given.get(c.name, "n"))) for c in self.declared_fields)
+
+    def _key_space(self, name: str, sent: dict[str, ColumnView]) -> str | None:
+        """A key column's values per row: its sample's space, none for a column that keeps the
+        key distinct alone (a relation: a new parent per row, or null), one when unsent."""
+        column = sent.get(name)
+        if column is None:
+            role = next((c.role for c in self.columns if c.name == name), "managed")
+            return None if role == "relation" else "1"
+        return None if column.unique else column.space
 
     @property
     def probe_field(self) -> ColumnView | None:

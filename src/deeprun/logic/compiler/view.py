@@ -9,7 +9,8 @@ the columns the backend manages itself (``owner_id``, ``created_at``, ``updated_
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Final, Literal
 
 from deeprun.contracts.spec_ir import Field11
@@ -24,6 +25,9 @@ _PLACEHOLDERS: Final = {
     "datetime": "dt.datetime(1970, 1, 1, tzinfo=dt.UTC)", "date": "dt.date(1970, 1, 1)",
     "uuid": "uuid.uuid4()", "decimal": 'Decimal("0")', "json": "{}",
 }  # fmt: skip
+_PUBLIC_TYPES: Final = {"json": "JsonValue", "decimal": "FixedPointDecimal"}
+"""Response types that differ from the entity's: JSON keeps its JSON type rather than ``Any``,
+and a decimal is written in fixed-point notation (``0.0000000000``, never ``0E-10``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +63,8 @@ class ColumnView:
     fill: str | None = None
     """SQL for existing rows when a later migration adds or tightens the column; None for a
     relation key, which has no value to give."""
+    spec: Field11 | None = field(default=None, compare=False, repr=False)
+    """The field the column was made from, for samples at another counter than ``n``."""
 
     @property
     def aliased(self) -> bool:
@@ -115,9 +121,23 @@ class ColumnView:
 
     @property
     def public_declaration(self) -> str:
-        """The response field; JSON values keep their JSON type rather than ``Any``."""
-        annotation = "JsonValue" if self.kind == "json" else self.public_type
+        """The response field, typed as ``_PUBLIC_TYPES`` says where the entity's type is not
+        what the JSON should carry."""
+        annotation = _PUBLIC_TYPES.get(self.kind, self.python_type)
+        if self.nullable and self.kind != "json":
+            annotation = f"{annotation} | None"
         return self._declaration(annotation, None)
+
+    @property
+    def space(self) -> str | None:
+        """How many rows take different sample values before one repeats (see ``samples``)."""
+        return None if self.spec is None else samples.space(self.spec)
+
+    def sample_at(self, counter: str) -> str:
+        """The sample with ``counter`` (a Python expression) in place of ``n``."""
+        if counter == "n" or self.spec is None:
+            return self.sample
+        return samples.sample(self.spec, self.name, counter)
 
     @property
     def key_default(self) -> tuple[str, ...]:
@@ -194,11 +214,22 @@ def column_view(
         on_delete=on_delete,
         checks=tuple(field_types.checks(spec)),
         placeholder_value=_placeholder(spec),
-        default_json=None if spec.default is None else repr(spec.default),
+        default_json=_default_json(spec),
         references=references,
         references_key=references_key,
         fill=None if foreign_key else field_types.fill_sql(spec),
+        spec=spec,
     )
+
+
+def _default_json(spec: Field11) -> str | None:
+    """The declared default as responses carry it: decimals in fixed-point notation, as the
+    response type writes them (a canonical ``0E-10`` comes back as ``0.0000000000``)."""
+    if spec.default is None:
+        return None
+    if spec.type == "decimal":
+        return repr(format(Decimal(str(spec.default)), "f"))
+    return repr(spec.default)
 
 
 def _placeholder(spec: Field11) -> str | None:
