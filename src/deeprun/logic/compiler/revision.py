@@ -16,13 +16,14 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import Final
+from typing import Final, TypeVar
 
-from deeprun.logic.compiler.schema import EMPTY, Column, Index, Schema, Table
+from deeprun.logic.compiler.schema import EMPTY, Column, Constraint, Index, Schema, Table
 
 _NUMBERS: Final = frozenset({"integer", "float", "decimal"})
 _TEXTS: Final = frozenset({"string", "text", "enum"})
 _TIMES: Final = frozenset({"date", "datetime"})
+Part = TypeVar("Part", Constraint, Index)
 _ROOMY: Final = 64
 """A varchar at least this long holds any number, date, time or uuid as text."""
 
@@ -152,38 +153,37 @@ def _touches(columns: Iterable[str], table: str, replaced: set[tuple[str, str]])
     return any((table, c) in replaced for c in columns)
 
 
-def _drop_parts(plan: _Plan, before: Table, after: Table, replaced: set[tuple[str, str]]) -> None:
-    new_indexes = {i.name: i for i in after.indexes}
-    for index in before.indexes:
-        if new_indexes.get(index.name) != index or _touches(index.columns, after.name, replaced):
-            plan.add(index.drop(after.name))
-    new_constraints = {c.name: c for c in after.constraints}
-    for constraint in before.constraints:
-        if constraint.kind == "primary":
+def _changed(
+    parts: Iterable[Part], others: Iterable[Part], table: str, replaced: set[tuple[str, str]]
+) -> Iterator[Part]:
+    """Parts (constraints, indexes) of one side the other side lacks or has otherwise, and
+    those on a column that is dropped and re-added. Primary keys change only with the table."""
+    counterpart = {part.name: part for part in others}
+    for part in parts:
+        if isinstance(part, Constraint) and part.kind == "primary":
             continue
-        changed = new_constraints.get(constraint.name) != constraint
-        if changed or _touches(constraint.columns, after.name, replaced):
-            plan.add(constraint.drop(after.name))
+        if counterpart.get(part.name) != part or _touches(part.columns, table, replaced):
+            yield part
+
+
+def _drop_parts(plan: _Plan, before: Table, after: Table, replaced: set[tuple[str, str]]) -> None:
+    for index in _changed(before.indexes, after.indexes, after.name, replaced):
+        plan.add(index.drop(after.name))
+    for constraint in _changed(before.constraints, after.constraints, after.name, replaced):
+        plan.add(constraint.drop(after.name))
 
 
 def _create_parts(plan: _Plan, before: Table, after: Table, replaced: set[tuple[str, str]]) -> None:
-    old_constraints = {c.name: c for c in before.constraints}
-    for constraint in after.constraints:
-        if constraint.kind == "primary":
-            continue
-        changed = old_constraints.get(constraint.name) != constraint
-        if changed or _touches(constraint.columns, after.name, replaced):
-            warning = (
-                "fails if existing rows repeat a value"
-                if constraint.kind == "unique"
-                else "fails if an existing row breaks it"
-            )
-            text = f"add {constraint.kind} constraint {constraint.name} on {after.name}"
-            plan.add(constraint.create, Change(text, warning=warning))
-    old_indexes = {i.name: i for i in before.indexes}
-    for index in after.indexes:
-        if old_indexes.get(index.name) != index or _touches(index.columns, after.name, replaced):
-            plan.add(index.create, _index_change(index, after.name))
+    for constraint in _changed(after.constraints, before.constraints, after.name, replaced):
+        warning = (
+            "fails if existing rows repeat a value"
+            if constraint.kind == "unique"
+            else "fails if an existing row breaks it"
+        )
+        text = f"add {constraint.kind} constraint {constraint.name} on {after.name}"
+        plan.add(constraint.create, Change(text, warning=warning))
+    for index in _changed(after.indexes, before.indexes, after.name, replaced):
+        plan.add(index.create, _index_change(index, after.name))
 
 
 def _index_change(index: Index, table: str) -> Change:
