@@ -8,18 +8,11 @@ from pathlib import Path
 
 from deeprun.ports.bench import Memory
 from deeprun.ports.gates import CommandResult
+from tests.doubles.gates import FakeService
 
 
-@dataclass
-class IdleServer:
-    alive: bool = True
-
-    def running(self) -> bool:
-        return self.alive
-
-    def stop(self) -> str:
-        self.alive = False
-        return ""
+class IdleServer(FakeService):
+    """A server that also reports its memory and CPU while it runs."""
 
     def memory(self) -> Memory | None:
         return Memory(rss_kib=1024, peak_kib=2048) if self.alive else None

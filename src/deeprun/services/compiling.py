@@ -105,7 +105,7 @@ def _upgrade(  # noqa: PLR0917 - one call site, every argument needed
     def read(paths: Iterable[str]) -> dict[str, bytes]:
         return {path: writer.read(output, path) for path in sorted(present.intersection(paths))}
 
-    recorded, old = _recorded(output, present, writer)
+    recorded, old, own = _recorded(output, present, writer)
     fresh, revision = plan_upgrade(
         old, reviewed.canonical, history(read(filter(is_revision, present)))
     )
@@ -121,10 +121,9 @@ def _upgrade(  # noqa: PLR0917 - one call site, every argument needed
         template_version=TEMPLATE_VERSION,
         carried=upgrade.owned,
     )
-    own = read(sealed.tree)
     writes = upgrade.writes | {p: d for p, d in sealed.tree.items() if own.get(p) != d}
     writer.update(output, writes, upgrade.removals)
-    final = {**{p: d for p, d in disk.items() if p in upgrade.owned}, **writes}
+    final = {**{p: d for p, d in disk.items() if p in upgrade.owned}, **sealed.tree, **writes}
     if zip_path is not None:
         writer.write_zip(final, zip_path)
     changes = len(writes) + len(upgrade.removals)
@@ -140,20 +139,25 @@ def _upgrade(  # noqa: PLR0917 - one call site, every argument needed
 
 def _recorded(
     output: Path, listing: set[str], writer: TreeWriter
-) -> tuple[dict[str, str], dict[str, Any]]:
-    """The old manifest's file hashes (without deeprun's own files) and the recorded spec."""
-    manifest = read_manifest(writer.read(output, MANIFEST_PATH))
-    if manifest is None or SPEC_PATH not in listing:
+) -> tuple[dict[str, str], dict[str, Any], dict[str, bytes]]:
+    """The old manifest's file hashes (without deeprun's own files), the recorded spec, and
+    the bytes of deeprun's own files, to tell whether they need writing again."""
+    if SPEC_PATH not in listing:
+        raise OutputExistsError(f"{output} holds a manifest or spec that deeprun cannot read")
+    own = {path: writer.read(output, path) for path in (MANIFEST_PATH, SPEC_PATH)}
+    manifest = read_manifest(own[MANIFEST_PATH])
+    if manifest is None:
         raise OutputExistsError(f"{output} holds a manifest or spec that deeprun cannot read")
     try:
-        old = _reviewed(writer.read(output, SPEC_PATH)).canonical
+        old = _reviewed(own[SPEC_PATH]).canonical
     except SpecInvalidError as exc:
         raise OutputExistsError(
             f"{output}/{SPEC_PATH} no longer passes review ({exc.message}); "
             "compile into a new folder"
         ) from exc
     files = manifest["files"]
-    return {str(p): str(h) for p, h in files.items() if not str(p).startswith(".deeprun/")}, old
+    recorded = {str(p): str(h) for p, h in files.items() if not str(p).startswith(".deeprun/")}
+    return recorded, old, own
 
 
 def _base(

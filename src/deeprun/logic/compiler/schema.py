@@ -8,7 +8,7 @@ revision writer decides only which parts to create, drop or alter, and in what o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final, Literal
 
 from deeprun.logic.compiler.field_types import TYPES, UUID_DEFAULT
@@ -116,7 +116,7 @@ class ForeignKey:
 @dataclass(frozen=True, slots=True)
 class Schema:
     tables: tuple[Table, ...] = ()
-    foreign_keys: tuple[ForeignKey, ...] = field(default=())
+    foreign_keys: tuple[ForeignKey, ...] = ()
 
 
 EMPTY: Final = Schema()
