@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import py_compile
 import zipfile
 from pathlib import Path
 
@@ -103,3 +104,13 @@ def test_an_update_never_writes_through_a_linked_folder(tmp_path: Path) -> None:
     assert list(elsewhere.iterdir()) == []
     with pytest.raises(OutputError, match="outside the output"):
         writer.update(out, {"../x.py": b"x\n"}, [])
+
+
+def test_an_update_drops_the_bytecode_of_what_it_replaces(tmp_path: Path) -> None:
+    writer = FilesystemTreeWriter()
+    out = tmp_path / "out"
+    writer.write({"app/main.py": b"x = 100\n", "app/other.py": b"y = 1\n"}, out, None)
+    for name in ("main", "other"):
+        py_compile.compile(str(out / "app" / f"{name}.py"), doraise=True)
+    writer.update(out, {"app/main.py": b"x = 250\n"}, [])
+    assert [p.name.split(".")[0] for p in (out / "app/__pycache__").iterdir()] == ["other"]

@@ -66,8 +66,10 @@ class FilesystemTreeWriter:
         try:
             for path, data in sorted(writes.items()):
                 _replace_file(output / path, data)
+                _forget_bytecode(output / path)
             for path in sorted(removals):
                 (output / path).unlink(missing_ok=True)
+                _forget_bytecode(output / path)
                 _prune_empty(output, (output / path).parent)
         except OSError as exc:
             raise OutputError(f"cannot update {output}: {exc.strerror or exc}") from exc
@@ -90,6 +92,15 @@ def _replace_file(target: Path, data: bytes) -> None:
     except OSError:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _forget_bytecode(source: Path) -> None:
+    """Removes the module's cached bytecode. Python trusts a .pyc whose recorded source mtime
+    (whole seconds) and size match, so a file replaced within the second it was imported, by
+    one of the same length (``length=100`` to ``length=250``), would otherwise run stale."""
+    if source.suffix == ".py":
+        for cached in (source.parent / "__pycache__").glob(f"{source.stem}.*.pyc"):
+            cached.unlink(missing_ok=True)
 
 
 def _prune_empty(root: Path, folder: Path) -> None:
