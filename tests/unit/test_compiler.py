@@ -84,7 +84,7 @@ def test_no_host_data_or_clock_reaches_the_files() -> None:
 
 
 def account_with_unbuilt_keys() -> dict[str, Any]:
-    """The account entity with keys the auth module does not generate, and a link to it."""
+    """The account entity with keys the auth module does not generate."""
     document = base_11()
     document["entities"].append(
         {
@@ -94,9 +94,6 @@ def account_with_unbuilt_keys() -> dict[str, Any]:
             "list": {"sortable": ["created_at"]},
         }
     )
-    document["entities"][0]["relations"] = [
-        {"name": "members", "kind": "many_to_many", "target": "User"}
-    ]
     return document
 
 
@@ -106,7 +103,24 @@ def test_account_keys_without_templates_are_refused_by_pointer() -> None:
     message = caught.value.message
     assert "/entities/2/timestamps" in message
     assert "/entities/2/list/sortable" in message
-    assert "/entities/0/relations/0/target" in message
+
+
+def test_a_many_to_many_to_the_account_lists_accounts_under_the_row() -> None:
+    document = base_11()
+    document["entities"].append(
+        {"name": "User", "fields": [{"name": "id", "type": "uuid", "primary_key": True}]}
+    )
+    document["entities"][0]["relations"] = [
+        {"name": "members", "kind": "many_to_many", "target": "User", "back_populates": "folders"}
+    ]
+    tree = plan(canonical(document))
+    model = tree["app/modules/folder/model.py"].decode()
+    assert 'sa.ForeignKey("users.id", ondelete="CASCADE"' in model
+    router = tree["app/modules/user/router.py"].decode()
+    assert '@router.get("/folders/{id}/members"' in router
+    assert "async def list_members_of_folders(" in tree["app/accounts/repository.py"].decode()
+    assert "async def test_list_members_of_folders(" in tree["tests/modules/test_user.py"].decode()
+    assert '@router.get("/users/{id}/folders"' in tree["app/modules/folder/router.py"].decode()
 
 
 def test_every_1_1_example_compiles() -> None:

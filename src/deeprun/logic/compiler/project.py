@@ -368,6 +368,12 @@ class ProjectView:
         return tuple(link for m in self.modules for link in m.links)
 
     @property
+    def account_listings(self) -> tuple[ListingView, ...]:
+        """Accounts listed under other rows (``GET /teams/{id}/members``), which the account
+        repository serves: only a many_to_many to the account gives one."""
+        return next((m.listings for m in self.modules if m.is_account), ())
+
+    @property
     def seeded(self) -> tuple[ModuleView, ...]:
         """Modules with seed rows, each after the modules its rows refer to."""
         by_table = {m.table: m for m in self.entity_modules}

@@ -2,8 +2,9 @@
 
 Every 1.0 and 1.1 key compiles for ordinary entities. The ``User`` entity of an authenticated
 project is the account table, whose columns and routes are the auth module's: there only fields,
-permissions and the page size compile, and no many_to_many relation may target it. Seed rows of
-an owned entity would need an owner before any account exists, so they are refused too.
+permissions and the page size compile. A many_to_many relation may target it: the account routes
+list the accounts linked to a row. Seed rows of an owned entity would need an owner before any
+account exists, so they are refused.
 """
 
 from __future__ import annotations
@@ -29,9 +30,6 @@ def unsupported(spec: Spec11) -> list[str]:
             found.append(f"/entities/{i}/seed")
         if entity.name == ACCOUNT_ENTITY:
             found.extend(f"/entities/{i}/{key}" for key in _account_keys(entity))
-        for j, relation in enumerate(entity.relations):
-            if relation.kind == "many_to_many" and relation.target == ACCOUNT_ENTITY:
-                found.append(f"/entities/{i}/relations/{j}/target")
     return found
 
 
