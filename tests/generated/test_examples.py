@@ -97,6 +97,45 @@ def test_seeding_is_idempotent(project: Project, new_database: Callable[[], str]
         assert f'"table": "{entity["table_name"]}", "created": 0' in again
 
 
+def test_owned_seed_rows_belong_to_the_first_admin_and_wait_for_one(
+    tmp_path: Path, stack_venv: Path, new_database: Callable[[], str]
+) -> None:
+    """tracker's `projects` are owned and seeded: without an admin to own them they are
+    skipped (the rest is seeded), with one they are inserted once, owned by that admin."""
+    project = Project(compile_example("tracker-1.1.json", tmp_path / "project"), stack_venv)
+    url = new_database()
+    project.check("alembic", "upgrade", "head", env={"DATABASE_URL": url})
+    alone = project.check("python", "-m", "scripts.seed", env={"DATABASE_URL": url})
+    assert '"event": "seed_rows_skipped"' in alone and '"table": "projects"' in alone
+    assert '"table": "labels", "created": 3' in alone
+    first = project.check("python", "-m", "scripts.seed", env={"DATABASE_URL": url, **ADMIN})
+    again = project.check("python", "-m", "scripts.seed", env={"DATABASE_URL": url, **ADMIN})
+    assert '"table": "projects", "created": 2' in first
+    assert '"table": "projects", "created": 0' in again
+    owners = project.run("python", "-c", OWNERS_OF_PROJECTS, env={"DATABASE_URL": url})
+    assert owners.returncode == 0, owners.stderr
+    assert owners.stdout.split() == [ADMIN["FIRST_ADMIN_EMAIL"]] * 2
+
+
+OWNERS_OF_PROJECTS = """
+import asyncio
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import create_async_engine
+from app.config.settings import DatabaseSettings
+
+async def main():
+    engine = create_async_engine(DatabaseSettings().database_url)
+    async with engine.connect() as connection:
+        rows = await connection.execute(sa.text(
+            "SELECT u.email FROM projects p JOIN users u ON u.id = p.owner_id ORDER BY p.key"
+        ))
+        print(*rows.scalars())
+    await engine.dispose()
+
+asyncio.run(main())
+"""
+
+
 @pytest.fixture(scope="module")
 def server(project: Project, new_database: Callable[[], str]) -> Iterator[str]:
     with serving(project, new_database()) as base:

@@ -3,8 +3,7 @@
 Every 1.0 and 1.1 key compiles for ordinary entities. The ``User`` entity of an authenticated
 project is the account table, whose columns and routes are the auth module's: there only fields,
 permissions and the page size compile. A many_to_many relation may target it: the account routes
-list the accounts linked to a row. Seed rows of an owned entity would need an owner before any
-account exists, so they are refused.
+list the accounts linked to a row.
 """
 
 from __future__ import annotations
@@ -26,8 +25,6 @@ def unsupported(spec: Spec11) -> list[str]:
         return []
     found: list[str] = []
     for i, entity in enumerate(spec.entities):
-        if entity.owned and entity.seed:
-            found.append(f"/entities/{i}/seed")
         if entity.name == ACCOUNT_ENTITY:
             found.extend(f"/entities/{i}/{key}" for key in _account_keys(entity))
     return found
