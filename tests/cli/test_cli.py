@@ -255,12 +255,12 @@ def test_compile_refuses_1_1_features_it_cannot_generate_yet(tmp_path: Path) -> 
     document = base_11()
     document["entities"].append(
         {"name": "User", "fields": [{"name": "id", "type": "uuid", "primary_key": True}],
-         "timestamps": True}
+         "soft_delete": True}
     )  # fmt: skip
     source = tmp_path / "spec.json"
     source.write_text(json.dumps(document))
     result = run("compile", str(source), "-o", str(tmp_path / "out"), "--json")
     error = envelope(result)["error"]
     assert error["code"] == "ERR_NOT_BUILT"
-    assert "/entities/2/timestamps" in error["message"]
+    assert "/entities/2/soft_delete" in error["message"]
     assert not (tmp_path / "out").exists()

@@ -89,9 +89,12 @@ def account_with_unbuilt_keys() -> dict[str, Any]:
     document["entities"].append(
         {
             "name": "User",
-            "fields": [{"name": "id", "type": "uuid", "primary_key": True}],
-            "timestamps": True,
-            "list": {"sortable": ["created_at"]},
+            "fields": [
+                {"name": "id", "type": "uuid", "primary_key": True},
+                {"name": "nickname", "type": "string"},
+            ],
+            "soft_delete": True,
+            "list": {"sortable": ["nickname"]},
         }
     )
     return document
@@ -101,7 +104,7 @@ def test_account_keys_without_templates_are_refused_by_pointer() -> None:
     with pytest.raises(NotBuiltError) as caught:
         plan(canonical(account_with_unbuilt_keys()))
     message = caught.value.message
-    assert "/entities/2/timestamps" in message
+    assert "/entities/2/soft_delete" in message
     assert "/entities/2/list/sortable" in message
 
 
@@ -121,6 +124,25 @@ def test_a_many_to_many_to_the_account_lists_accounts_under_the_row() -> None:
     assert "async def list_members_of_folders(" in tree["app/accounts/repository.py"].decode()
     assert "async def test_list_members_of_folders(" in tree["tests/modules/test_user.py"].decode()
     assert '@router.get("/users/{id}/folders"' in tree["app/modules/folder/router.py"].decode()
+
+
+def test_account_timestamps_add_updated_at_to_the_table_and_the_responses() -> None:
+    document = base_11()
+    document["entities"].append(
+        {"name": "User", "fields": [{"name": "id", "type": "uuid", "primary_key": True}]}
+    )
+    without = plan(canonical(document))
+    document["entities"][-1]["timestamps"] = True
+    tree = plan(canonical(document))
+    for path in (
+        "app/accounts/model.py",
+        "app/accounts/dto.py",
+        "migrations/versions/0001_initial.py",
+    ):
+        assert b"updated_at" in tree[path], path
+        assert b"updated_at" not in without[path], path
+    assert b"updated_at=func.now()" in tree["app/accounts/repository.py"]
+    assert b"test_an_update_moves_updated_at" in tree["tests/modules/test_user.py"]
 
 
 def test_every_1_1_example_compiles() -> None:

@@ -330,6 +330,8 @@ class AuthView:
     account_pk: ColumnView
     account_fields: tuple[ColumnView, ...]
     """Declared fields of a ``User`` entity other than its primary key and email."""
+    timestamps: bool = False
+    """An ``updated_at`` beside the account's ``created_at``, which every account has."""
 
     @property
     def constraints(self) -> tuple[ConstraintView, ...]:
@@ -440,6 +442,7 @@ def _auth_view(spec: Spec11, account: Entity11 | None) -> AuthView:
         account_fields=tuple(
             column_view(f) for f in fields if not f.primary_key and f.name != "email"
         ),
+        timestamps=account is not None and account.timestamps,
     )
 
 

@@ -236,6 +236,7 @@ def _account_table(auth: AuthView) -> Table:
         _fixed("role", "string", length=64),
         _fixed("is_active", "boolean", default="sa.true()"),
         _fixed("created_at", "datetime", default=_NOW),
+        *((_fixed("updated_at", "datetime", default=_NOW),) if auth.timestamps else ()),
         *(column(f) for f in auth.account_fields),
     )
     check = f"role IN ({roles})"

@@ -2,8 +2,8 @@
 
 Every 1.0 and 1.1 key compiles for ordinary entities. The ``User`` entity of an authenticated
 project is the account table, whose columns and routes are the auth module's: there only fields,
-permissions and the page size compile. A many_to_many relation may target it: the account routes
-list the accounts linked to a row.
+timestamps, permissions and the page size compile. A many_to_many relation may target it: the
+account routes list the accounts linked to a row.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from deeprun.contracts.spec_ir import Entity11, Spec11
 from deeprun.logic.compiler.view import ACCOUNT_ENTITY
 
 _ACCOUNT_KEYS: Final = (
-    "relations", "owned", "soft_delete", "timestamps", "unique_together", "indexes", "seed",
+    "relations", "owned", "soft_delete", "unique_together", "indexes", "seed",
 )  # fmt: skip
 _LIST_KEYS: Final = ("filterable", "sortable", "searchable")
 
