@@ -907,3 +907,145 @@ def test_a_date_time_tail_ends_a_name() -> None:
     plan = plan_offline("Shifts have a starts at and ends at date-time.")
     assert set(_entities(plan)) == {"Shift"}
     assert _fields(plan, "Shift")["ends_at"]["type"] == "datetime"
+
+
+def test_a_project_the_prompt_stores_is_an_entity() -> None:
+    plan = plan_offline(
+        "A studio tracks clients and projects; each project has a name, a budget (decimal) and "
+        "a deadline (date) and belongs to a client."
+    )
+    assert set(_entities(plan)) == {"Client", "Project"}
+    kinds = {name: f["type"] for name, f in _fields(plan, "Project").items()}
+    assert kinds == {"id": "uuid", "name": "string", "budget": "decimal", "deadline": "date"}
+    assert ("Project", "many_to_one", "Client") in _relations(plan)
+    _passes_review(plan)
+    described = plan_offline("Clients have a name. A project has a title and a budget.")
+    assert set(_fields(described, "Project")) == {"id", "title", "budget"}
+    linked = plan_offline("Tasks have a title, and each task belongs to a project.")
+    assert ("Task", "many_to_one", "Project") in _relations(linked)
+    known = plan_offline("Tasks belong to a project. The project has a name and a deadline.")
+    assert set(_fields(known, "Project")) == {"id", "name", "deadline"}
+
+
+def test_the_project_being_built_is_still_no_entity() -> None:
+    assert "Project" not in _entities(plan_offline("Build a project that tracks books."))
+    assert "Project" not in _entities(plan_offline("My project stores books with a title."))
+    plan = plan_offline("The project has posts and comments. Posts have a title.")
+    assert set(_entities(plan)) == {"Post", "Comment"}
+
+
+def test_their_own_rows_in_a_permission_sentence_are_the_owners() -> None:
+    plan = plan_offline("Orders have a total. Customers can only see their own orders.")
+    order = _entities(plan)["Order"]
+    assert order["owned"] is True
+    assert order["permissions"] == {"read": ["owner"]}
+    assert plan.document["auth"] == {"enabled": True}
+    _passes_review(plan)
+    users = plan_offline("Notes have a title and a body. Each user can only see their own notes.")
+    assert _entities(users)["Note"]["permissions"] == {"read": ["owner"]}
+    edits = plan_offline("Notes have a title. Users can edit and delete their own notes.")
+    assert _entities(edits)["Note"]["permissions"] == {"update": ["owner"], "delete": ["owner"]}
+    creates = plan_offline("Users log in. Users can create their own posts with a title.")
+    assert "permissions" not in _entities(creates)["Post"]
+
+
+def test_seeing_their_own_rows_owns_them_and_keeps_the_owner_defaults() -> None:
+    plan = plan_offline("Users log in. Each user sees only their own notes.")
+    note = _entities(plan)["Note"]
+    assert note["owned"] is True
+    assert "permissions" not in note
+    _passes_review(plan)
+    declared = plan_offline("Notes have a title and a body. Users see their own notes.")
+    assert _entities(declared)["Note"]["owned"] is True
+
+
+def test_a_permission_on_rows_not_their_own_still_names_the_role() -> None:
+    plan = plan_offline(
+        "Orders have a total. Staff can see all orders; customers can only see their own orders."
+    )
+    assert plan.document["auth"]["roles"] == ["admin", "staff", "user"]
+    assert _entities(plan)["Order"]["permissions"] == {"read": ["staff", "owner"]}
+    _passes_review(plan)
+
+
+def test_log_in_and_sign_in_are_verbs_never_roles() -> None:
+    plan = plan_offline("Rooms have a number. Staff log in and can manage rooms.")
+    assert plan.document["auth"]["roles"] == ["admin", "staff", "user"]
+    permissions = _entities(plan)["Room"]["permissions"]
+    assert permissions == {"create": ["staff"], "update": ["staff"], "delete": ["staff"]}
+    for prompt in (
+        "Rooms have a number. Staff log in to manage rooms.",
+        "Rooms have a number. Staff sign in and can edit rooms.",
+        "Rooms have a number. The crew logs in and can edit rooms.",
+    ):
+        roles = plan_offline(prompt).document["auth"].get("roles", [])
+        assert not {"log", "sign"} & set(roles), prompt
+
+
+def test_a_log_is_still_a_noun_where_it_names_a_thing() -> None:
+    plan = plan_offline("Maintenance logs have a date and a note. Each log is for one machine.")
+    assert ("MaintenanceLog", "many_to_one", "Machine") in _relations(plan)
+    assert "Sighting" in _entities(plan_offline("Rangers log sightings with a species."))
+
+
+def test_having_an_account_turns_auth_on_and_makes_no_entity() -> None:
+    plan = plan_offline(
+        "Each customer has an account. Orders have a total and belong to a customer."
+    )
+    assert plan.document["auth"] == {"enabled": True}
+    assert set(_entities(plan)) == {"Customer", "Order"}
+    assert "account" not in _fields(plan, "Customer")
+    _passes_review(plan)
+    members = plan_offline("Members have an account and a membership number.")
+    assert members.document["auth"] == {"enabled": True}
+    assert set(_fields(members, "Member")) == {"id", "membership_number"}
+    plural = plan_offline("Customers have accounts. Orders have a total.")
+    assert plural.document["auth"] == {"enabled": True}
+    assert "Account" not in _entities(plural)
+    users = plan_offline("Each user has an account and manages their own tasks (title).")
+    assert set(_entities(users)) == {"Task"}
+
+
+def test_an_account_with_fields_of_its_own_is_an_entity() -> None:
+    bank = plan_offline("A bank account has a number and a balance.")
+    assert set(_fields(bank, "BankAccount")) == {"id", "number", "balance"}
+    assert bank.document["auth"] == {"enabled": False}
+    plan = plan_offline("Accounts have a number and a balance. Each customer has an account.")
+    assert set(_fields(plan, "Account")) == {"id", "number", "balance"}
+    assert ("Customer", "many_to_one", "Account") in _relations(plan)
+    assert plan.document["auth"] == {"enabled": False}
+    invoices = plan_offline("Invoices have an account number and a total.")
+    assert "account_number" in _fields(invoices, "Invoice")
+    assert invoices.document["auth"] == {"enabled": False}
+
+
+def test_a_type_in_brackets_after_a_field_types_it_in_every_kind_of_list() -> None:
+    expected = {"number": "integer", "floor": "integer", "nightly_rate": "decimal"}
+    for prompt in (
+        "Each room has a number (integer), a floor (integer) and a nightly rate (decimal).",
+        "Rooms: a number (integer), a floor (integer) and a nightly rate (decimal).",
+        "Rooms: number (int), floor (number), nightly rate (decimal, required).",
+    ):
+        plan = plan_offline(prompt)
+        assert set(_entities(plan)) == {"Room"}, prompt
+        kinds = {name: f["type"] for name, f in _fields(plan, "Room").items()}
+        assert kinds.items() >= expected.items(), prompt
+    plan = plan_offline(
+        "Guests: a code (uuid), a contact (email), an arrival (date), a remark (text), "
+        "a vip (bool) and a smoker (boolean)."
+    )
+    fields = _fields(plan, "Guest")
+    kinds = {name: f["type"] for name, f in fields.items()}
+    assert kinds == {
+        "id": "uuid", "code": "uuid", "contact": "string", "arrival": "date",
+        "remark": "text", "vip": "boolean", "smoker": "boolean",
+    }  # fmt: skip
+    assert fields["contact"]["format"] == "email"
+
+
+def test_brackets_after_an_entity_name_are_still_its_fields() -> None:
+    plan = plan_offline("Festival: Events(date), Venues(name).")
+    assert set(_entities(plan)) == {"Event", "Venue"}
+    assert _fields(plan, "Event")["date"]["type"] == "date"
+    library = plan_offline("Library: Book(title, isbn), Author(name)")
+    assert set(_fields(library, "Book")) == {"id", "title", "isbn"}

@@ -22,8 +22,10 @@ from deeprun.logic.offline_planner.draft import Blueprint
 from deeprun.logic.offline_planner.entities import Catalog, Reading, first_reading
 from deeprun.logic.offline_planner.features import read_features
 from deeprun.logic.offline_planner.interpret import Reader
+from deeprun.logic.offline_planner.items import Item
 from deeprun.logic.offline_planner.lexicon import (
     ACCOUNT_NOUNS,
+    ACCOUNT_WORDS,
     ADJECTIVES,
     META_NOUNS,
     PROJECT_HEADS,
@@ -40,6 +42,7 @@ _MAX_PHRASES: Final = 400  # keeps a 100k-character prompt well under a second
 _MAX_DESCRIPTION: Final = 2000
 _FALLBACK_PROJECT: Final = "backend_api"
 _MAX_PROJECT_WORDS: Final = 4
+_ACCOUNT_NOUN_ENTITY: Final = "Account"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +55,10 @@ def plan_offline(prompt: str) -> OfflinePlan:
     phrases = split_phrases(prompt)
     parsed = [(i, tokenize(p.text, p.start)) for i, p in enumerate(phrases[:_MAX_PHRASES])]
     catalog, readings = first_reading(_clauses(phrases, parsed))
+    catalog = _undescribed_removed(catalog, readings, ACCOUNT_WORDS, _ACCOUNT_NOUN_ENTITY)
     access = read_access(parsed, catalog)
-    catalog = _without_accounts(catalog, readings, access)
+    if access.enabled:
+        catalog = _undescribed_removed(catalog, readings, ACCOUNT_NOUNS, ACCOUNT_ENTITY)
     blueprint = Blueprint()
     reader = Reader(catalog, blueprint, accounts_are_entity=ACCOUNT_ENTITY in catalog.names)
     for reading in readings:
@@ -87,18 +92,28 @@ def _clauses(phrases: tuple[Phrase, ...], parsed: list[tuple[int, Tokens]]) -> l
     return clauses
 
 
-def _without_accounts(catalog: Catalog, readings: tuple[Reading, ...], access: Access) -> Catalog:
-    """With auth on, users are the account model: an entity only when given fields of their own."""
-    if not access.enabled or ACCOUNT_ENTITY not in catalog.names:
+def _undescribed_removed(
+    catalog: Catalog, readings: tuple[Reading, ...], heads: frozenset[str], entity: str
+) -> Catalog:
+    """Users (with auth on) and accounts ("each member has an account") are the built-in
+    account model: ``entity`` stays an entity only where a sentence gives it fields of its own."""
+    if entity not in catalog.names:
         return catalog
     described = any(
         r.mode == "fields"
         and r.subject is not None
-        and r.subject.head in ACCOUNT_NOUNS
-        and any(catalog.match(i.words) is None and i.count != "many" for i in r.items)
+        and r.subject.head in heads
+        and any(_own_field(catalog, i) for i in r.items)
         for r in readings
     )
-    return catalog if described else Catalog(tuple(n for n in catalog.names if n != ACCOUNT_ENTITY))
+    return catalog if described else Catalog(tuple(n for n in catalog.names if n != entity))
+
+
+def _own_field(catalog: Catalog, item: Item) -> bool:
+    """An item that describes its subject: no other entity, no list, and no account ("each user
+    has an account" says the user signs up, not what a user holds)."""
+    account = item.words[-1] in ACCOUNT_NOUNS or item.words[-1] in ACCOUNT_WORDS
+    return catalog.match(item.words) is None and item.count != "many" and not account
 
 
 def _project_name(readings: tuple[Reading, ...]) -> tuple[str, int | None]:

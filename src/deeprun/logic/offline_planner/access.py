@@ -15,9 +15,12 @@ from typing import Final
 from deeprun.logic.naming import singularize, to_snake
 from deeprun.logic.offline_planner.entities import Catalog
 from deeprun.logic.offline_planner.lexicon import (
+    ACCOUNT_WORDS,
     ADMIN_NOUNS,
     AUTHENTICATED_NOUNS,
+    LOGIN_VERBS,
     OWNER_NOUNS,
+    POSSESSIVES,
     PUBLIC_NOUNS,
 )
 from deeprun.logic.offline_planner.nouns import Tokens, noun_at, word_class
@@ -30,8 +33,8 @@ _AUTH_WORDS: Final = frozenset(
 )
 _AUTH_PAIRS: Final = frozenset(
     {("log", "in"), ("logs", "in"), ("logged", "in"), ("sign", "in"), ("signs", "in"),
-     ("sign", "up"), ("signs", "up"), ("user", "accounts"), ("user", "account"),
-     ("their", "own"), ("an", "account"), ("register", "and"), ("users", "register")}
+     ("sign", "up"), ("signs", "up"), ("their", "own"), ("register", "and"),
+     ("users", "register")}
 )  # fmt: skip
 _NEGATIONS: Final = frozenset(
     "no not without don't dont doesn't never skip disable disabled none unnecessary".split()
@@ -50,7 +53,6 @@ _ABILITY: Final = frozenset({"can", "may", "could", "should", "must", "allowed",
 _INVITE: Final = frozenset("invitation invitations invite invited invite-only invites".split())
 _CLOSED: Final = frozenset({"closed", "disabled", "admin-only", "restricted"})
 _SIGNED_IN: Final = frozenset({"logged-in", "authenticated", "registered"})
-_POSSESSIVE: Final = frozenset({"their", "his", "her", "your", "my"})
 _ADMIN_ROLE: Final = "admin"
 _USER_ROLE: Final = "user"
 
@@ -77,9 +79,10 @@ class Access:
 
 def read_access(phrases: list[tuple[int, Tokens]], catalog: Catalog) -> Access:
     access = Access()
+    account_entity = catalog.match(("account",)) is not None
     for source, tokens in phrases:
         lows = [t.low for t in tokens]
-        _keywords(access, lows, source)
+        _keywords(access, lows, source, accounts=not account_entity and _has_account(tokens))
         _roles(access, tokens, lows, catalog, source)
         _permissions(access, tokens, catalog, source)
         _ownership(access, tokens, lows, catalog, source)
@@ -87,9 +90,9 @@ def read_access(phrases: list[tuple[int, Tokens]], catalog: Catalog) -> Access:
     return access
 
 
-def _keywords(access: Access, lows: list[str], source: int) -> None:
+def _keywords(access: Access, lows: list[str], source: int, *, accounts: bool) -> None:
     pairs = set(pairwise(lows))
-    if not (_AUTH_WORDS.intersection(lows) or pairs & _AUTH_PAIRS):
+    if not (accounts or _AUTH_WORDS.intersection(lows) or pairs & _AUTH_PAIRS):
         return
     access.used.add(source)
     if any(
@@ -99,6 +102,16 @@ def _keywords(access: Access, lows: list[str], source: int) -> None:
         access.refused = True
     else:
         access.mentioned = True
+
+
+def _has_account(tokens: Tokens) -> bool:
+    """ "Members have an account", "staff need accounts": an account of one's own, which is
+    signing up. "An account number" is a field's name, not an account."""
+    return any(
+        t.low in ACCOUNT_WORDS
+        and (i + 1 == len(tokens) or word_class(tokens, i + 1) not in ("noun", "adj"))
+        for i, t in enumerate(tokens)
+    )
 
 
 def _roles(access: Access, tokens: Tokens, lows: list[str], catalog: Catalog, source: int) -> None:
@@ -128,13 +141,17 @@ def _add_role(access: Access, word: str, catalog: Catalog, source: int) -> str |
 
 
 def _role_name(word: str) -> str | None:
+    """A role from the noun naming it; "log" and "sign" (of "log in") are never someone."""
     if word in ADMIN_NOUNS:
         return _ADMIN_ROLE
+    if verb_base(word) in LOGIN_VERBS:
+        return None
     return to_snake(singularize(word)) if word.isascii() else None
 
 
 def _permissions(access: Access, tokens: Tokens, catalog: Catalog, source: int) -> None:
     """ "Only admins can delete products", "posts can only be edited by editors"."""
+    lows = [t.low for t in tokens]
     for index, token in enumerate(tokens):
         if token.low not in _ABILITY:
             continue
@@ -148,6 +165,8 @@ def _permissions(access: Access, tokens: Tokens, catalog: Catalog, source: int) 
         else:
             targets = catalog.mentions(tokens, after, len(tokens))
             words = _principals(tokens, start, index)
+        if _their_own(lows, after):
+            words = ["owner"]  # "customers can only see their own orders": the owner, no role
         found = [_principal(access, w, catalog, source) for w in words]
         named = [p for p in found if p]
         if not named:
@@ -213,18 +232,27 @@ def _principal(access: Access, words: str, catalog: Catalog, source: int) -> str
     return _add_role(access, head, catalog, source)
 
 
+def _their_own(lows: list[str], index: int) -> bool:
+    """Whether the words at ``index`` are rows of the one who acts: "their own tasks", or, in a
+    sentence about accounts, "their tasks". Who owns a row is the owner, not a role."""
+    if index >= len(lows) or lows[index] not in POSSESSIVES:
+        return False
+    return (index + 1 < len(lows) and lows[index + 1] == "own") or (
+        lows[index] == "their" and _about_accounts(lows)
+    )
+
+
+def _about_accounts(lows: list[str]) -> bool:
+    return any(low in ("user", "users", "account", "accounts") for low in lows)
+
+
 def _ownership(
     access: Access, tokens: Tokens, lows: list[str], catalog: Catalog, source: int
 ) -> None:
     """ "Users manage their own tasks", "each user sees only their notes"."""
-    own = [
-        i
-        for i, low in enumerate(lows)
-        if low == "own" and i and lows[i - 1] in ("their", "his", "her", "your", "my")
-    ]
+    own = [i for i, low in enumerate(lows) if low == "own" and i and lows[i - 1] in POSSESSIVES]
     theirs = [i for i, low in enumerate(lows) if low == "their"]
-    about_users = any(low in ("user", "users", "account", "accounts") for low in lows)
-    starts = own or (theirs if about_users else [])
+    starts = own or (theirs if _about_accounts(lows) else [])
     if not starts:
         return
     entities = catalog.mentions(tokens, starts[0] + 1) or catalog.mentions(tokens)

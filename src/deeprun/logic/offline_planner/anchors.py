@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from deeprun.logic.offline_planner.lexicon import BE, NOUN_VERBS, RELATIVES
-from deeprun.logic.offline_planner.nouns import Tokens, gerund_before_one, word_class
+from deeprun.logic.offline_planner.nouns import Tokens, gerund_before_one, logs_in, word_class
 from deeprun.logic.offline_planner.tokens import closing, is_open_bracket, verb_base
 
 
@@ -63,8 +63,6 @@ _PATTERNS: Final = sorted(
 _PASSIVE_PARTICLES: Final = frozenset({"by", "to"})
 # "is stored in one warehouse": weaker particles, so "issued on date" stays a field's name.
 _PLACE_PARTICLES: Final = frozenset({"in", "on", "at", "for", "from", "against"})
-_LOGIN_VERBS: Final = frozenset({"log", "sign"})
-_LOGIN_PARTICLES: Final = frozenset({"in", "on", "into", "up"})
 CONTINUERS: Final = frozenset({"and", ",", "each", "every", "but"})
 _VERB_CLASSES: Final = frozenset({"verb", "have", "be"})
 
@@ -106,8 +104,7 @@ def _anchor_at(tokens: Tokens, index: int, *, first: bool) -> Anchor | None:
     if kind_of_word not in _VERB_CLASSES:
         return None
     base = "be" if low in BE else ("have" if kind_of_word == "have" else verb_base(low) or low)
-    following = tokens[index + 1].low if index + 1 < len(tokens) else ""
-    if base in _LOGIN_VERBS and following in _LOGIN_PARTICLES:
+    if logs_in(tokens, index):
         return Anchor("login", base, index, index + 2)
     for kind, words in _PATTERNS:
         if words[0] == base and _particles_match(tokens, index, words):

@@ -168,6 +168,25 @@ def _bracket(tokens: Tokens, start: int, end: int) -> Notes:
     return draft.notes
 
 
+def field_annotation(tokens: Tokens, start: int, end: int) -> Notes | None:
+    """The notes of a bracket that only says what a field is: a stated type, maybe with flags
+    and limits ("(decimal)", "(integer, unique)", "(integer 1-5)", "(yes/no)"). None when a part
+    of it is a name, as in "(title, isbn)", an entity's own list of fields."""
+    spans = _part_spans(tokens, start, end)
+    if not spans or not all(_is_note(tokens, a, b) for a, b in spans):
+        return None
+    notes = _bracket(tokens, start, end)
+    return notes if (notes.type_word is not None and not notes.values) or notes.boolean else None
+
+
+def _is_note(tokens: Tokens, start: int, end: int) -> bool:
+    """A part of a bracket that states a type, a flag, a limit or a default, never a name."""
+    low = tokens[start].low
+    if stated_kind(low, loose=True) is not None or low in _FLAGS or low in _YES_NO:
+        return True
+    return low in ("default", "defaults", "not") or _limit(tokens, start, end, _Draft()) > 0
+
+
 def _part_spans(tokens: Tokens, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     begin = start

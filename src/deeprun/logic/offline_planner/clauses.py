@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from deeprun.logic.offline_planner.anchors import Anchor, find_anchors
+from deeprun.logic.offline_planner.items import typed_field
 from deeprun.logic.offline_planner.lexicon import ENTITY_HEADINGS, FIELD_HEADINGS
 from deeprun.logic.offline_planner.nouns import Noun, Tokens, noun_at, noun_before, word_class
 from deeprun.logic.offline_planner.tokens import is_open_bracket
@@ -116,12 +117,15 @@ def _heading(
 
 
 def _declares_entities(tokens: Tokens, rest: int) -> bool:
-    """``Library: Book(title), Author(name)``, ``Shortener: links with a url``."""
+    """``Library: Book(title), Author(name)``, ``Shortener: links with a url``; not
+    ``Rooms: a number (integer)``, where the bracket types a field."""
     found = noun_at(tokens, rest, compounds=True)
     if found is None or found[1] >= len(tokens):
         return False
     after = tokens[found[1]]
-    return is_open_bracket(after) or (after.low == "with" and found[0].plural)
+    if is_open_bracket(after):
+        return typed_field(tokens, found[0], found[1], len(tokens)) is None
+    return after.low == "with" and found[0].plural
 
 
 def _lone_noun_opening(tokens: Tokens) -> Opening | None:

@@ -27,6 +27,7 @@ from deeprun.logic.offline_planner.lexicon import (
     ADJECTIVES,
     ADMIN_NOUNS,
     AUTHENTICATED_NOUNS,
+    DESCRIBABLE_META,
     META_NOUNS,
     NOBODY_IN_PARTICULAR,
     OWNER_NOUNS,
@@ -43,6 +44,7 @@ _PERMISSION_VERBS: Final = frozenset(
     "create add read view see list browse access update edit modify change delete remove "
     "manage moderate publish approve administer".split()
 )
+_ONE_OF_MANY: Final = frozenset({"a", "an", "each", "every", "one", "any"})
 MAX_ENTITIES: Final = 60
 
 
@@ -52,7 +54,8 @@ def entity_of(words: tuple[str, ...]) -> str | None:
     if not content or not all(w.isascii() for w in content):
         return None
     head = content[-1]
-    if head in META_NOUNS or head in PROJECT_HEADS or head in _NOT_ENTITIES:
+    meta = (head in META_NOUNS or head in PROJECT_HEADS) and head not in DESCRIBABLE_META
+    if meta or head in _NOT_ENTITIES:
         return None
     name = entity_name("_".join(content[-_MAX_NAME_WORDS:]))
     if name is None or name.lower() in RESERVED_MODULES:
@@ -115,7 +118,10 @@ class Reading:
 
 
 def first_reading(clauses: list[Clause]) -> tuple[Catalog, tuple[Reading, ...]]:
-    readings = [reading for clause in clauses for reading in _read(clause)]
+    readings = _readings(clauses, frozenset())
+    stored = _stored_meta(readings)
+    if stored:  # "... and projects. The project has a budget": read again, knowing
+        readings = _readings(clauses, stored)
     shaped = {i for i, r in enumerate(readings) if _domain_shaped(r)}
     others = _catalog(
         n
@@ -128,6 +134,16 @@ def first_reading(clauses: list[Clause]) -> tuple[Catalog, tuple[Reading, ...]]:
         for i, r in enumerate(readings)
     )
     return _catalog(n for r in settled for n in _entity_nouns(r)), settled
+
+
+def _readings(clauses: list[Clause], stored: frozenset[str]) -> list[Reading]:
+    return [reading for clause in clauses for reading in _read(clause, stored)]
+
+
+def _stored_meta(readings: list[Reading]) -> frozenset[str]:
+    """The describable meta nouns some reading made an entity of ("projects", "each project")."""
+    catalog = _catalog(n for r in readings for n in _entity_nouns(r))
+    return frozenset(w for w in DESCRIBABLE_META if catalog.match((w,)))
 
 
 def _catalog(nouns: Iterable[Noun]) -> Catalog:
@@ -148,12 +164,12 @@ def _subject(reading: Reading) -> Noun:
     return reading.subject
 
 
-def _read(clause: Clause) -> tuple[Reading, ...]:
+def _read(clause: Clause, stored: frozenset[str]) -> tuple[Reading, ...]:
     if clause.kind in ("belong", "share"):
         return tuple(
             Reading(clause, "link", clause.subject, (), target) for target in _targets(clause)
         )
-    return (_read_one(clause),)
+    return (_read_one(clause, stored),)
 
 
 def _targets(clause: Clause) -> list[Noun]:
@@ -166,7 +182,7 @@ def _targets(clause: Clause) -> list[Noun]:
     ]
 
 
-def _read_one(clause: Clause) -> Reading:
+def _read_one(clause: Clause, stored: frozenset[str]) -> Reading:
     kind, subject = clause.kind, clause.subject
     region = (clause.tokens, clause.start, clause.end)
     if kind == "domain":
@@ -177,14 +193,31 @@ def _read_one(clause: Clause) -> Reading:
         return Reading(clause, "login", subject)
     if kind == "declare":
         return Reading(clause, "fields", subject, field_items(*region))
-    speaker = subject is None or subject.is_meta or subject.head in _NOT_ENTITIES
+    meta = subject is not None and subject.is_meta and not _describes(clause, subject, stored)
+    speaker = subject is None or meta or subject.head in _NOT_ENTITIES
     speaker = speaker or (clause.optional and clause.verb in _PERMISSION_VERBS)
     if speaker or (kind == "manage" and subject is not None and subject.head in ("user", "users")):
         return _listing(clause, "entities", subject)
     if kind in ("act", "create"):
-        target = noun_at(*region, compounds=True)
+        target = noun_at(clause.tokens, _past_adverbs(*region), clause.end, compounds=True)
         return Reading(clause, "act", subject, (), target[0] if target else None)
     return Reading(clause, "fields", subject, field_items(*region))
+
+
+def _past_adverbs(tokens: Tokens, start: int, end: int) -> int:
+    """ "sees only their own notes": the object of a verb starts after its adverbs."""
+    while start < end and word_class(tokens, start) == "adv":
+        start += 1
+    return start
+
+
+def _describes(clause: Clause, subject: Noun, stored: frozenset[str]) -> bool:
+    """ "each project has a budget": a describable meta noun is a stored thing where a sentence
+    gives one of them fields, or wherever the prompt has made it an entity already; "my project
+    needs a login" and "build a project" are about the project."""
+    if subject.head not in DESCRIBABLE_META:
+        return False
+    return subject.head in stored or (clause.kind == "have" and subject.article in _ONE_OF_MANY)
 
 
 def _domain_shaped(reading: Reading) -> bool:

@@ -16,7 +16,12 @@ from deeprun.logic.offline_planner.draft import Blueprint, RelationDraft
 from deeprun.logic.offline_planner.entities import Catalog, Reading
 from deeprun.logic.offline_planner.fields import build_field, field_name
 from deeprun.logic.offline_planner.items import LINK, Item
-from deeprun.logic.offline_planner.lexicon import ACCOUNT_NOUNS, OWNER_NOUNS
+from deeprun.logic.offline_planner.lexicon import (
+    ACCOUNT_NOUNS,
+    ACCOUNT_WORDS,
+    OWNER_NOUNS,
+    POSSESSIVES,
+)
 from deeprun.logic.offline_planner.nouns import Noun
 
 # Targets that many rows share, so "has many" means many-to-many.
@@ -55,8 +60,10 @@ class Reader:
 
     def item(self, entity: str, item: Item, source: int) -> None:
         target = self._target_of(item)
-        if target == "" and item.words[-1] in _OWNER_WORDS:
-            self.blueprint.mark(entity, "owned", source)
+        if target == "":
+            if item.words[-1] in _OWNER_WORDS:
+                self.blueprint.mark(entity, "owned", source)
+            # else "each customer has an account": that is signing up, nothing to store
         elif target:
             self._item_relation(entity, item, target, source)
         elif LINK not in item.notes.flags:
@@ -74,10 +81,12 @@ class Reader:
         return self._entity_or_account(words)
 
     def _entity_or_account(self, words: tuple[str, ...]) -> str | None:
+        """The entity ``words`` name; "" for the accounts ("a user", "an account") when they are
+        no entity."""
         found = self.catalog.match(words)
         if found is None and words[-1] in ACCOUNT_NOUNS and not self.accounts_are_entity:
             return ""
-        return found
+        return "" if found is None and words[-1] in ACCOUNT_WORDS else found
 
     def _item_relation(self, entity: str, item: Item, target: str, source: int) -> None:
         words = item.words[:-1] if item.words[-1] == "id" and len(item.words) > 1 else item.words
@@ -131,12 +140,14 @@ class Reader:
             self._relate(target, _snake(subject), "many_to_one", subject, source)
 
     def _owned_by_account(self, reading: Reading) -> None:
-        """ "Users create posts": with accounts only, the posts are owned."""
+        """ "Users create posts", "each user sees their own notes": with accounts only, the
+        posts and the notes are owned."""
         actor, target_noun = reading.clause.subject, reading.target
         if actor is None or target_noun is None or actor.head not in ACCOUNT_NOUNS:
             return
         target = self.catalog.match(target_noun.words)
-        if target and not self.accounts_are_entity and reading.clause.verb in _CREATING_VERBS:
+        theirs = reading.clause.verb in _CREATING_VERBS or target_noun.article in POSSESSIVES
+        if target and not self.accounts_are_entity and theirs:
             self.blueprint.mark(target, "owned", reading.clause.source)
 
     def _match(self, noun: Noun | None) -> str | None:

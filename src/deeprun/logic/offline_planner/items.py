@@ -10,8 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Final
 
-from deeprun.logic.offline_planner.annotations import Notes, read_notes
-from deeprun.logic.offline_planner.field_types import STRING, infer_kind, stated_kind
+from deeprun.logic.offline_planner.annotations import Notes, field_annotation, read_notes
+from deeprun.logic.offline_planner.field_types import (
+    LOOSE_STATED,
+    STRING,
+    infer_kind,
+    stated_kind,
+)
 from deeprun.logic.offline_planner.lexicon import DETERMINERS, MANY
 from deeprun.logic.offline_planner.nouns import (
     QUANTIFIER_PHRASES,
@@ -46,6 +51,8 @@ _DECLARES: Final = frozenset({"with", "having", "including", "containing", ":", 
 _MAX_NAME_WORDS: Final = 5
 # Type words that are also the natural end of a name: "publish date" is a date named so.
 _NAME_TYPE_WORDS: Final = frozenset({"date", "text", "email", "e-mail", "url", "uri"})
+# Stated types that are as often a field's whole name: "(date)" may be the list of one field.
+_NAMING_TYPES: Final = _NAME_TYPE_WORDS | frozenset(LOOSE_STATED)
 _TAIL_TYPES: Final = frozenset({"date", "time", "timestamp", "datetime", "date-time"})
 _LINKING: Final = frozenset("to with in on for from at under by of inside within".split())
 # A list item opening so points at another entity: "..., each in a ward, for a patient".
@@ -283,10 +290,9 @@ def entity_items(tokens: Tokens, start: int, end: int) -> tuple[Item, ...]:
         noun, index = found
         if noun.is_meta and index < end and tokens[index].low in _DECLARES:
             index += 1  # "an API with books and members": the list names the entities
-        fields, index, refers = (
-            (None, index, None) if noun.is_meta else _declared_fields(tokens, index, end)
+        fields, index, notes = (
+            (None, index, Notes()) if noun.is_meta else _declared_fields(tokens, noun, index, end)
         )
-        notes = Notes(refers=refers) if refers else Notes()
         items.append(
             Item(noun.words, noun.count, noun.article, noun.start, noun.end, notes, fields)
         )
@@ -294,23 +300,39 @@ def entity_items(tokens: Tokens, start: int, end: int) -> tuple[Item, ...]:
 
 
 def _declared_fields(
-    tokens: Tokens, index: int, end: int
-) -> tuple[tuple[Item, ...] | None, int, tuple[str, ...] | None]:
-    """The field list after an entity name, where it ends, and the noun of "reviews of movies"."""
+    tokens: Tokens, noun: Noun, index: int, end: int
+) -> tuple[tuple[Item, ...] | None, int, Notes]:
+    """The field list after an entity name, where it ends, and the notes on the name: the noun
+    of "reviews of movies", or the type of "a budget (decimal)", which is no entity."""
     if index >= end:
-        return None, index, None
+        return None, index, Notes()
     low = tokens[index].low
     if is_open_bracket(tokens[index]):
         close = min(closing(tokens, index), end)
-        return field_items(tokens, index + 1, close), close + 1, None
+        typed = typed_field(tokens, noun, index, end)
+        if typed is not None:
+            return None, close + 1, typed
+        return field_items(tokens, index + 1, close), close + 1, Notes()
     if low in _DECLARES:
         stop = _next_declaration(tokens, index + 1, end)
-        return field_items(tokens, index + 1, stop), stop, None
+        return field_items(tokens, index + 1, stop), stop, Notes()
     if low in ("of", "for", "on") and index + 1 < end:
         target = noun_at(tokens, index + 1, end)
         if target is not None:
-            return None, target[1], target[0].words
-    return None, index, None
+            return None, target[1], Notes(refers=target[0].words)
+    return None, index, Notes()
+
+
+def typed_field(tokens: Tokens, noun: Noun, bracket: int, end: int) -> Notes | None:
+    """ "a budget (decimal)", "floor (int, unique)": a bracket that states a type makes the noun
+    before it a field, not an entity with a list of fields. A type that is also a field's usual
+    name ("date", "email", "number") says so only after an article or a name of that very type
+    ("a start (date)", "deadline (date)"): "Events(date)" declares events that have a date."""
+    notes = field_annotation(tokens, bracket + 1, min(closing(tokens, bracket), end))
+    if notes is None or notes.type_word not in _NAMING_TYPES:
+        return notes
+    named = infer_kind(noun.words) == stated_kind(notes.type_word, loose=True)
+    return notes if named or noun.article in ("a", "an") else None
 
 
 def _next_declaration(tokens: Tokens, index: int, end: int) -> int:
@@ -320,6 +342,8 @@ def _next_declaration(tokens: Tokens, index: int, end: int) -> int:
         if found is None or not found[0].plural or found[1] >= end:
             continue
         after = tokens[found[1]]
-        if after.low in _DECLARES or is_open_bracket(after):
+        if after.low in _DECLARES or (
+            is_open_bracket(after) and typed_field(tokens, found[0], found[1], end) is None
+        ):
             return segment.start
     return end

@@ -110,6 +110,9 @@ META_NOUNS: Final = _words(
     "second seconds day days week weeks month months year years type kind tool everything "
     "anything best end start crm cms erp"
 )
+# Meta nouns that are as often a thing the backend stores ("clients and their projects"): an
+# entity where a sentence describes one ("each project has a budget"), the project otherwise.
+DESCRIBABLE_META: Final = _words("project")
 # Nouns after which a list names the entities ("Entities: ...", "Models - ...").
 ENTITY_HEADINGS: Final = _words(
     "entities entity models model tables table resources objects collections data schema "
@@ -123,6 +126,13 @@ PROJECT_HEADS: Final = _words(
     "dashboard project"
 )
 ACCOUNT_NOUNS: Final = _words("user users")
+# "Each customer has an account": signing up. The account is the built-in User, so "account" is
+# an entity only where the prompt gives accounts fields of their own ("accounts have a balance").
+ACCOUNT_WORDS: Final = _words("account accounts")
+POSSESSIVES: Final = _words("their his her your my")
+# "log in", "signs up": the phrasal verb of an account, whatever noun comes before it.
+LOGIN_VERBS: Final = _words("log sign")
+LOGIN_PARTICLES: Final = _words("in on into up")
 PUBLIC_NOUNS: Final = _words(
     "anyone everyone everybody anybody public guest guests visitor visitors anonymous "
     "unauthenticated world"

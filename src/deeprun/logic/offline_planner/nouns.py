@@ -18,6 +18,8 @@ from deeprun.logic.offline_planner.lexicon import (
     CONJUNCTIONS,
     DETERMINERS,
     EXACTLY_ONE,
+    LOGIN_PARTICLES,
+    LOGIN_VERBS,
     MANY,
     META_NOUNS,
     MODALS,
@@ -70,6 +72,8 @@ def word_class(tokens: Tokens, index: int) -> str:
         return "noun"
     if gerund_before_one(tokens, index):
         return "verb"  # "a driver renting one car"
+    if logs_in(tokens, index):
+        return "verb"  # "staff log in": not the noun "staff log"
     if low in NOUN_VERBS or (verb_base(low) in NOUN_VERBS and low not in VERBS):
         return "verb" if _acts_as_verb(tokens, index) else "noun"
     base = verb_base(low)
@@ -85,6 +89,19 @@ def gerund_before_one(tokens: Tokens, index: int) -> bool:
     low = tokens[index].low
     following = tokens[index + 1].low if index + 1 < len(tokens) else ""
     return following == "one" and low.endswith("ing") and verb_base(low) is not None
+
+
+def logs_in(tokens: Tokens, index: int) -> bool:
+    """ "log in", "signs up": the phrasal verb of an account. Plural agreement cannot tell it
+    from a noun after a collective subject ("staff log in"), the particle after it can, unless
+    a place follows ("each ship log in the archive")."""
+    following = tokens[index + 1].low if index + 1 < len(tokens) else ""
+    place = index + 2 < len(tokens) and tokens[index + 2].low in DETERMINERS
+    return (
+        following in LOGIN_PARTICLES
+        and not (place and following in ("in", "on"))
+        and verb_base(tokens[index].low) in LOGIN_VERBS
+    )
 
 
 def _fixed_class(low: str) -> str | None:
