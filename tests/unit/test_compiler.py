@@ -145,6 +145,22 @@ def test_account_timestamps_add_updated_at_to_the_table_and_the_responses() -> N
     assert b"test_an_update_moves_updated_at" in tree["tests/modules/test_user.py"]
 
 
+def test_the_default_page_is_never_larger_than_the_largest() -> None:
+    document = base_11()
+    document["entities"][0]["list"] = {"max_page_size": 5}
+    document["entities"].append(
+        {
+            "name": "User",
+            "fields": [{"name": "id", "type": "uuid", "primary_key": True}],
+            "list": {"max_page_size": 7},
+        }
+    )
+    tree = plan(canonical(document))
+    assert b"limit: int = Field(5, ge=1, le=5," in tree["app/modules/folder/schemas.py"]
+    assert b"limit: int = Field(20, ge=1, le=100," in tree["app/modules/note/schemas.py"]
+    assert b"limit: int = Field(7, ge=1, le=7," in tree["app/accounts/schemas.py"]
+
+
 def test_every_1_1_example_compiles() -> None:
     for path in sorted(EXAMPLES.glob("*-1.1.json")):
         tree = plan(canonical(json.loads(path.read_text())))

@@ -332,6 +332,7 @@ class AuthView:
     """Declared fields of a ``User`` entity other than its primary key and email."""
     timestamps: bool = False
     """An ``updated_at`` beside the account's ``created_at``, which every account has."""
+    max_page_size: int = 100
 
     @property
     def constraints(self) -> tuple[ConstraintView, ...]:
@@ -443,6 +444,7 @@ def _auth_view(spec: Spec11, account: Entity11 | None) -> AuthView:
             column_view(f) for f in fields if not f.primary_key and f.name != "email"
         ),
         timestamps=account is not None and account.timestamps,
+        max_page_size=account.list_options.max_page_size if account else 100,
     )
 
 
