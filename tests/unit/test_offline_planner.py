@@ -1049,3 +1049,222 @@ def test_brackets_after_an_entity_name_are_still_its_fields() -> None:
     assert _fields(plan, "Event")["date"]["type"] == "date"
     library = plan_offline("Library: Book(title, isbn), Author(name)")
     assert set(_fields(library, "Book")) == {"id", "title", "isbn"}
+
+
+_PURPOSES = [
+    ("track", "tracks", "tracking"),
+    ("manage", "manages", "managing"),
+    ("record", "records", "recording"),
+    ("store", "stores", "storing"),
+    ("catalog", "catalogs", "cataloguing"),
+    ("organise", "organises", "organising"),
+    ("organize", "organizes", "organizing"),
+    ("keep track of", "keeps track of", "keeping track of"),
+    ("log", "logs", "logging"),
+]
+
+
+@pytest.mark.parametrize("head", ["app", "API", "service", "backend", "system", "platform"])
+@pytest.mark.parametrize(("base", "third", "gerund"), _PURPOSES)
+def test_the_purpose_verb_of_the_project_is_no_part_of_an_entity_name(
+    head: str, base: str, third: str, gerund: str
+) -> None:
+    article = "an" if head[0] in "aA" else "a"
+    for prompt in (
+        f"Build {article} {head} to {base} books with a title and a price.",
+        f"I need {article} {head} that {third} books with a title and a price.",
+        f"Build me {article} {head} for {gerund} books, each with a title and a price.",
+        f"{article.capitalize()} {head} to {base} books with a title and a price.",
+        f"{article.capitalize()} {head} that {third} books with a title and a price.",
+    ):
+        plan = plan_offline(prompt)
+        assert set(_entities(plan)) == {"Book"}, prompt
+        assert set(_fields(plan, "Book")) == {"id", "title", "price"}, prompt
+        _passes_review(plan)
+
+
+def test_the_reported_purpose_phrasings_name_their_entity() -> None:
+    plan = plan_offline("Build an API to track books with a title and an author")
+    assert set(_fields(plan, "Book")) == {"id", "title", "author"}
+    assert set(_entities(plan_offline("Build a project that tracks books"))) == {"Book"}
+    tracking = plan_offline(
+        "Build me an app for tracking books, each with a title, an isbn and a publication year"
+    )
+    assert set(_fields(tracking, "Book")) == {"id", "title", "isbn", "publication_year"}
+    _passes_review(tracking)
+    workouts = plan_offline("an app to log workouts with a date and a duration in minutes")
+    assert set(_fields(workouts, "Workout")) == {"id", "date", "duration"}
+    crm = plan_offline("Build a CRM to track customers and deals.")
+    assert set(_entities(crm)) == {"Customer", "Deal"}
+
+
+def test_a_purpose_verb_after_anything_but_the_project_is_read_as_before() -> None:
+    tracks = plan_offline("Build a music API. Tracks have a title and a length.")
+    assert set(_entities(tracks)) == {"Track"}
+    logs = plan_offline("Build a shipping backend. Each ship log has a date and a note.")
+    assert set(_entities(logs)) == {"ShipLog"}
+    manager = plan_offline("employees have a manager who is also an employee.")
+    assert ("Employee", "many_to_one", "Employee") in _relations(manager)
+    loans = plan_offline("Members borrow books. Books that members borrow have a due date.")
+    assert "Book" in _entities(loans)
+
+
+def test_a_singular_project_heading_with_fields_declares_the_project() -> None:
+    plan = plan_offline("Project: name, budget (decimal), deadline (date)")
+    assert set(_entities(plan)) == {"Project"}
+    kinds = {name: f["type"] for name, f in _fields(plan, "Project").items()}
+    assert kinds == {"id": "uuid", "name": "string", "budget": "decimal", "deadline": "date"}
+    _passes_review(plan)
+    with_tasks = plan_offline(
+        "Project: name, budget (decimal). Tasks have a title and belong to a project."
+    )
+    assert ("Task", "many_to_one", "Project") in _relations(with_tasks)
+    assert set(_fields(with_tasks, "Project")) == {"id", "name", "budget"}
+
+
+def test_a_project_heading_that_describes_the_project_is_still_no_entity() -> None:
+    crm = plan_offline("Project: a CRM for dentists. Patients have a name.")
+    assert "Project" not in _entities(crm)
+    listed = plan_offline("Project: books and members. Books have a title.")
+    assert set(_entities(listed)) == {"Book", "Member"}
+    plural = plan_offline("Projects: name, budget (decimal)")
+    assert set(_fields(plural, "Project")) == {"id", "name", "budget"}
+    product = plan_offline("Product: name, price, stock")
+    assert set(_fields(product, "Product")) == {"id", "name", "price", "stock"}
+
+
+def test_the_place_someone_logs_into_is_no_role() -> None:
+    for prompt in (
+        "Rooms have a number. Staff log into the portal and can edit rooms.",
+        "Rooms have a number. Staff log in to the portal and can edit rooms.",
+        "Rooms have a number. Staff sign into the dashboard and can edit rooms.",
+        "Rooms have a number. Staff at the front desk can edit rooms.",
+    ):
+        plan = plan_offline(prompt)
+        assert plan.document["auth"]["roles"] == ["admin", "staff", "user"], prompt
+        assert _entities(plan)["Room"]["permissions"] == {"update": ["staff"]}, prompt
+        _passes_review(plan)
+
+
+def test_the_backend_asked_for_is_no_role() -> None:
+    plan = plan_offline("I want a backend where users can post notes with a title and a body.")
+    assert plan.document["auth"].get("roles", ["admin", "user"]) == ["admin", "user"]
+    _passes_review(plan)
+
+
+def test_need_and_want_after_a_collective_subject_are_verbs() -> None:
+    for prompt in (
+        "Shop staff need accounts. Products have a name and a price.",
+        "The crew needs accounts. Products have a name and a price.",
+        "Shop staff want accounts. Products have a name and a price.",
+        "Shop staff require accounts. Products have a name and a price.",
+    ):
+        plan = plan_offline(prompt)
+        assert plan.document["auth"] == {"enabled": True}, prompt
+        assert "Product" in _entities(plan), prompt
+        assert not any(n.startswith(("Need", "Want", "Require")) for n in _entities(plan)), prompt
+        _passes_review(plan)
+
+
+def test_a_need_is_still_a_noun_where_it_names_a_thing() -> None:
+    plan = plan_offline("Patients have a name. Each patient need has a priority and a note.")
+    assert "PatientNeed" in _entities(plan)
+    members = plan_offline("Members want accounts. Books have a title.")
+    assert members.document["auth"] == {"enabled": True}
+
+
+def test_a_plural_with_fields_inside_a_field_list_declares_its_own_fields() -> None:
+    plan = plan_offline("Each order has line items with a quantity and a price.")
+    assert set(_fields(plan, "LineItem")) == {"id", "quantity", "price"}
+    assert set(_fields(plan, "Order")) == {"id", "name"}
+    assert ("LineItem", "many_to_one", "Order") in _relations(plan)
+    projects = plan_offline("Users have projects with a name and a deadline.")
+    assert set(_fields(projects, "Project")) == {"id", "name", "deadline"}
+    _passes_review(projects)
+
+
+def test_a_field_list_without_nested_fields_is_read_as_before() -> None:
+    plan = plan_offline("Posts have a title, a body and photos.")
+    assert set(_fields(plan, "Post")) == {"id", "title", "body"}
+    assert ("Photo", "many_to_one", "Post") in _relations(plan)
+    blog = plan_offline("A blog with posts with a title and comments with a body.")
+    assert set(_entities(blog)) == {"Post", "Comment"}
+    assert blog.document["project_name"] == "blog_api"
+
+
+def test_the_fields_after_the_object_of_a_verb_are_the_objects() -> None:
+    plan = plan_offline("Customers place orders with a total and a date.")
+    assert set(_fields(plan, "Order")) == {"id", "total", "date"}
+    assert ("Order", "many_to_one", "Customer") in _relations(plan)
+    rangers = plan_offline("Rangers log sightings with a species and a count.")
+    assert set(_fields(rangers, "Sighting")) == {"id", "species", "count"}
+    assert "count" not in _fields(rangers, "Ranger")
+
+
+def test_after_a_plain_plural_a_noun_or_verb_is_the_verb_and_what_follows_its_object() -> None:
+    plan = plan_offline("Users post reviews with a rating.")
+    assert set(_fields(plan, "Review")) == {"id", "rating"}
+    _passes_review(plan)
+    assert "Comment" in _entities(plan_offline("Users post comments on articles."))
+    assert "OrderItem" in _entities(plan_offline("Order items have a quantity."))
+
+
+def test_how_often_is_no_part_of_a_noun() -> None:
+    plan = plan_offline("A habit tracker where users log habits daily.")
+    assert set(_entities(plan)) == {"Habit"}
+    _passes_review(plan)
+    rooms = plan_offline("Rooms have a daily rate.")
+    assert _fields(rooms, "Room")["daily_rate"]["type"] == "decimal"
+
+
+def test_interface_words_give_way_to_a_name_for_the_project() -> None:
+    plan = plan_offline("Create a REST API for a bookstore with books and authors.")
+    assert plan.document["project_name"] == "bookstore_api"
+    assert plan_offline("Create a REST API for managing books.").document["project_name"] == (
+        "rest_api"
+    )
+    collection = plan_offline("I need an app to organize my book collection. Books have a title.")
+    assert collection.document["project_name"] == "book_collection_api"
+
+
+def test_usual_text_field_names_are_no_entities_even_plural() -> None:
+    assert set(_entities(plan_offline("Books have titles."))) == {"Book"}
+    assert set(_entities(plan_offline("Books have authors."))) == {"Book", "Author"}
+
+
+def test_supply_and_connect_are_verbs() -> None:
+    plan = plan_offline("Items have a name. Suppliers supply items.")
+    assert set(_entities(plan)) == {"Item", "Supplier"}
+    assert "OfficeSupply" in _entities(plan_offline("Office supplies have a name."))
+    tutors = plan_offline("A platform that connects tutors and students.")
+    assert set(_entities(tutors)) == {"Tutor", "Student"}
+
+
+def test_a_plural_a_listed_entity_is_for_is_an_entity_too() -> None:
+    plan = plan_offline("Develop an inventory app that keeps track of stock levels for products.")
+    assert ("StockLevel", "many_to_one", "Product") in _relations(plan)
+    shop = plan_offline("Build a backend to track orders for a coffee shop.")
+    assert set(_entities(shop)) == {"Order"}
+
+
+def test_wanting_to_do_something_possesses_nothing() -> None:
+    plan = plan_offline("Staff want to log in. Rooms have a number.")
+    assert set(_entities(plan)) == {"Room"}
+    assert plan.document["auth"] == {"enabled": True}
+    need = plan_offline("Staff need to log in. Rooms have a number.")
+    assert set(_entities(need)) == {"Room"}
+    runs = plan_offline("Users want to track their runs. Runs have a distance.")
+    assert _entities(runs)["Run"]["owned"] is True
+
+
+def test_an_adverb_leading_the_next_clause_is_no_field() -> None:
+    plan = plan_offline(
+        "Customers have a name. Shop staff need accounts, and only admins can delete customers."
+    )
+    assert set(_entities(plan)) == {"Customer"}
+    assert _entities(plan)["Customer"]["permissions"] == {"delete": ["admin"]}
+
+
+def test_the_app_asked_for_is_no_role_either() -> None:
+    plan = plan_offline("Build a todo app where users can create tasks, mark them done.")
+    assert plan.document["auth"].get("roles", ["admin", "user"]) == ["admin", "user"]

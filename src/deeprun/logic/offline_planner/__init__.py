@@ -27,6 +27,7 @@ from deeprun.logic.offline_planner.lexicon import (
     ACCOUNT_NOUNS,
     ACCOUNT_WORDS,
     ADJECTIVES,
+    API_STYLES,
     META_NOUNS,
     PROJECT_HEADS,
 )
@@ -117,7 +118,10 @@ def _own_field(catalog: Catalog, item: Item) -> bool:
 
 
 def _project_name(readings: tuple[Reading, ...]) -> tuple[str, int | None]:
-    """ "a blog API" → blog_api, "an API for a library" → library_api, "a blog" → blog_api."""
+    """ "a blog API" → blog_api, "an API for a library" → library_api, "a blog" → blog_api. A
+    name made of interface words only ("a REST API") yields to a later one that names the thing
+    ("a REST API for a bookstore" → bookstore_api)."""
+    generic: tuple[str, int] | None = None
     for reading in readings:
         for noun in reading.domains:
             words = [w for w in noun.words if w not in ADJECTIVES and w.isascii()]
@@ -128,9 +132,13 @@ def _project_name(readings: tuple[Reading, ...]) -> tuple[str, int | None]:
             if words[-1] not in PROJECT_HEADS:
                 words.append("api")
             name = to_snake("_".join(words[-_MAX_PROJECT_WORDS:]))
-            if name and name not in PYTHON_KEYWORDS and name not in PROJECT_NAME_CLASHES:
-                return name, reading.clause.source
-    return _FALLBACK_PROJECT, None
+            if not name or name in PYTHON_KEYWORDS or name in PROJECT_NAME_CLASHES:
+                continue
+            if all(w in API_STYLES or w in PROJECT_HEADS for w in words):
+                generic = generic or (name, reading.clause.source)
+                continue
+            return name, reading.clause.source
+    return generic or (_FALLBACK_PROJECT, None)
 
 
 def _auth(access: Access) -> dict[str, Any]:

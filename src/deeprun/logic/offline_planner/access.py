@@ -19,8 +19,10 @@ from deeprun.logic.offline_planner.lexicon import (
     ADMIN_NOUNS,
     AUTHENTICATED_NOUNS,
     LOGIN_VERBS,
+    META_NOUNS,
     OWNER_NOUNS,
     POSSESSIVES,
+    PROJECT_HEADS,
     PUBLIC_NOUNS,
 )
 from deeprun.logic.offline_planner.nouns import Tokens, noun_at, word_class
@@ -200,6 +202,8 @@ def _operations(tokens: Tokens, index: int) -> tuple[list[str], int]:
 
 
 def _principals(tokens: Tokens, start: int, end: int) -> list[str]:
+    """Who the sentence gives a permission to. A noun after a preposition is where they are or
+    what they belong to ("staff log into the portal", "staff at the front desk"), not who."""
     words: list[str] = []
     index = start
     while index < end:
@@ -210,8 +214,10 @@ def _principals(tokens: Tokens, start: int, end: int) -> list[str]:
                 words.append(low)
             index += 1
             continue
+        placed = index > start and word_class(tokens, index - 1) == "prep"
         noun, index = found
-        words.append(" ".join(noun.words))
+        if not placed:
+            words.append(" ".join(noun.words))
     return words
 
 
@@ -227,8 +233,8 @@ def _principal(access: Access, words: str, catalog: Catalog, source: int) -> str
         words.split()
     ):
         return "authenticated"
-    if catalog.match(tuple(words.split())):
-        return None
+    if catalog.match(tuple(words.split())) or head in META_NOUNS or head in PROJECT_HEADS:
+        return None  # "I want a backend where users can ...": the backend is what is built
     return _add_role(access, head, catalog, source)
 
 

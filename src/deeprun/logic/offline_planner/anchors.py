@@ -11,17 +11,34 @@ up to the next clause are its object. The kinds:
 - ``act``: any other verb ("customers place orders").
 - ``login``: "staff log in", "customers sign up": its subject is an account, not an entity.
 
+A verb that says what the project is for ("an API to track books", "a service that records
+donations", "an app for tracking books") is an anchor of its own, wherever it sits: the project
+does it, so its object lists the entities and the verb is never part of their names.
+
 A later verb needs a subject of its own, unless it continues the clause before it ("..., and
 belongs to one company", "each is on one level"): then the subject is shared.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
-from deeprun.logic.offline_planner.lexicon import BE, NOUN_VERBS, RELATIVES
-from deeprun.logic.offline_planner.nouns import Tokens, gerund_before_one, logs_in, word_class
+from deeprun.logic.offline_planner.lexicon import (
+    BE,
+    NOUN_VERBS,
+    PURPOSE_HEADS,
+    PURPOSE_MARKERS,
+    RELATIVES,
+    WANTING_VERBS,
+)
+from deeprun.logic.offline_planner.nouns import (
+    Tokens,
+    gerund_before_one,
+    logs_in,
+    noun_before,
+    word_class,
+)
 from deeprun.logic.offline_planner.tokens import closing, is_open_bracket, verb_base
 
 
@@ -65,6 +82,7 @@ _PASSIVE_PARTICLES: Final = frozenset({"by", "to"})
 _PLACE_PARTICLES: Final = frozenset({"in", "on", "at", "for", "from", "against"})
 CONTINUERS: Final = frozenset({"and", ",", "each", "every", "but"})
 _VERB_CLASSES: Final = frozenset({"verb", "have", "be"})
+_MAX_PURPOSE_HOPS: Final = 3  # "an app for the club of my town to track ...": no further
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +91,7 @@ class Anchor:
     verb: str  # the base form of its verb ("have", "belong", "place"...)
     start: int
     end: int
+    purpose: bool = False  # said of the project being built: its doer is the speaker
 
 
 def find_anchors(tokens: Tokens) -> tuple[Anchor, ...]:
@@ -83,20 +102,22 @@ def find_anchors(tokens: Tokens) -> tuple[Anchor, ...]:
         if is_open_bracket(tokens[index]):
             index = closing(tokens, index) + 1
             continue
-        anchor = _anchor_at(tokens, index, first=not anchors)
-        if anchor is None or _in_relative_clause(tokens, index) or gerund_before_one(tokens, index):
+        purpose = is_purpose(tokens, index)
+        anchor = _anchor_at(tokens, index, first=not anchors, purpose=purpose)
+        relative = _in_relative_clause(tokens, index) and not purpose
+        if anchor is None or relative or gerund_before_one(tokens, index):
             index += 1
             continue
-        if anchors and not (_has_subject(tokens, index) or _continues(tokens, index)):
+        if anchors and not (purpose or _has_subject(tokens, index) or _continues(tokens, index)):
             index += 1
             continue
-        anchors.append(anchor)
+        anchors.append(replace(anchor, purpose=purpose))
         index = anchor.end
     return tuple(anchors)
 
 
-def _anchor_at(tokens: Tokens, index: int, *, first: bool) -> Anchor | None:
-    kind_of_word = word_class(tokens, index)
+def _anchor_at(tokens: Tokens, index: int, *, first: bool, purpose: bool) -> Anchor | None:
+    kind_of_word = "verb" if purpose else word_class(tokens, index)
     low = tokens[index].low
     if low == "with":
         has_subject = index > 0 and word_class(tokens, index - 1) == "noun"
@@ -104,6 +125,8 @@ def _anchor_at(tokens: Tokens, index: int, *, first: bool) -> Anchor | None:
     if kind_of_word not in _VERB_CLASSES:
         return None
     base = "be" if low in BE else ("have" if kind_of_word == "have" else verb_base(low) or low)
+    if base in WANTING_VERBS and index + 1 < len(tokens) and tokens[index + 1].low == "to":
+        return None  # "need to log in": the verb after "to" is the clause's
     if logs_in(tokens, index):
         return Anchor("login", base, index, index + 2)
     for kind, words in _PATTERNS:
@@ -117,6 +140,44 @@ def _anchor_at(tokens: Tokens, index: int, *, first: bool) -> Anchor | None:
     if kind_of_word == "verb" and not low.endswith(("ed", "en")):
         return Anchor("act", base, index, index + 1)
     return None
+
+
+def is_purpose(tokens: Tokens, index: int) -> bool:
+    """ "an API to track", "a service that records", "an app for tracking", "a backend for my
+    shop to log": a verb in the form its marker asks for, after the project's noun (maybe past
+    the nouns hung on it by a preposition). "that tracks" reads as a noun after a determiner,
+    so only the form and the marker tell it is a verb here."""
+    if index < 2 or tokens[index].kind != "word":
+        return False
+    low, marker = tokens[index].low, tokens[index - 1].low
+    base = verb_base(low)
+    if base is None or marker not in PURPOSE_MARKERS or not _purpose_form(low, base, marker):
+        return False
+    return _after_project(tokens, index - 1)
+
+
+def _purpose_form(low: str, base: str, marker: str) -> bool:
+    """ "for tracking", "to track", "that tracks" (or "which track"): not "to tracks"."""
+    if marker == "for":
+        return low.endswith("ing")
+    if marker == "to":
+        return low == base
+    return not low.endswith(("ed", "ing"))
+
+
+def _after_project(tokens: Tokens, index: int) -> bool:
+    """Whether the noun phrase ending before ``index`` names the project, or hangs on one that
+    does by a preposition ("an app for my shop")."""
+    for _ in range(_MAX_PURPOSE_HOPS):
+        found = noun_before(tokens, index, 0)
+        if found is None:
+            return False
+        if found[0].head in PURPOSE_HEADS:
+            return True
+        index = found[1] - 1
+        if index < 1 or word_class(tokens, index) != "prep":
+            return False
+    return False
 
 
 def _one_doing_one(tokens: Tokens, index: int) -> bool:

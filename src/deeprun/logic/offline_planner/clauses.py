@@ -12,8 +12,12 @@ from dataclasses import dataclass
 from typing import Final
 
 from deeprun.logic.offline_planner.anchors import Anchor, find_anchors
-from deeprun.logic.offline_planner.items import typed_field
-from deeprun.logic.offline_planner.lexicon import ENTITY_HEADINGS, FIELD_HEADINGS
+from deeprun.logic.offline_planner.items import field_items, names_entity, typed_field
+from deeprun.logic.offline_planner.lexicon import (
+    DESCRIBABLE_META,
+    ENTITY_HEADINGS,
+    FIELD_HEADINGS,
+)
 from deeprun.logic.offline_planner.nouns import Noun, Tokens, noun_at, noun_before, word_class
 from deeprun.logic.offline_planner.tokens import is_open_bracket
 
@@ -38,6 +42,7 @@ class Clause:
     source: int  # the phrase
     pronoun: bool = False  # "we have members": the speaker, not an entity
     optional: bool = False  # "may belong to", "can have"
+    purpose: bool = False  # "(an app) to track books": the project's verb, right after it
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +105,8 @@ def _heading(
     if noun.head in ENTITY_HEADINGS or (noun.head in FIELD_HEADINGS and not listing):
         clauses = [Clause("entities", None, "", tokens, rest, len(tokens), source)]
         return clauses, Opening("entities") if empty else None
+    if noun.head in DESCRIBABLE_META and not rest_anchors and _lists_fields(tokens, rest):
+        return [Clause("declare", noun, "", tokens, rest, len(tokens), source)], None
     if noun.is_meta:
         domain = Clause("domain", noun, "", tokens, 0, 0, source)
         if rest_anchors:
@@ -114,6 +121,18 @@ def _heading(
                 *_anchored(tokens, source, rest_anchors, floor=rest)], None  # fmt: skip
     declared = Clause("declare", noun, "", tokens, rest, len(tokens), source)
     return [declared], Opening("fields", noun) if empty else None
+
+
+def _lists_fields(tokens: Tokens, rest: int) -> bool:
+    """ "Project: name, budget (decimal)" lists a stored project's fields, as "Product: name,
+    price" would; "Project: a CRM for dentists" describes the project being built and "Project:
+    books, members" lists its entities. Fields: two of them at least, or one with a stated type,
+    and none that names the project or reads as an entity (a bare plural that is no field word)."""
+    items = field_items(tokens, rest, len(tokens))
+    typed = any(i.notes.type_word or i.notes.values for i in items)
+    return (len(items) >= 2 or (len(items) == 1 and typed)) and not any(
+        i.noun.is_meta or names_entity(i) for i in items
+    )
 
 
 def _declares_entities(tokens: Tokens, rest: int) -> bool:
@@ -154,7 +173,9 @@ def _anchored(
         if subject is None and not pronoun and before is not None:
             subject, pronoun = _shared_subject(before)
         end = starts[position + 1] if position + 1 < len(anchors) else len(tokens)
-        while end > anchor.end and tokens[end - 1].low in _TRAILING:
+        while end > anchor.end and (
+            tokens[end - 1].low in _TRAILING or word_class(tokens, end - 1) == "adv"
+        ):  # "..., and only admins can": "only" leads the next clause, it names no field
             end -= 1
         clauses.append(
             Clause(
@@ -167,6 +188,7 @@ def _anchored(
                 source,
                 pronoun=pronoun,
                 optional=_optional(tokens, anchor.start, previous),
+                purpose=anchor.purpose,
             )
         )
         previous, before = anchor.end, clauses[-1]
@@ -194,7 +216,10 @@ def _has_brackets(tokens: Tokens, start: int, end: int) -> bool:
 
 
 def _subject(tokens: Tokens, anchor: Anchor, floor: int) -> tuple[Noun | None, int, bool]:
-    """The anchor's subject, where its clause starts, and whether the subject is a pronoun."""
+    """The anchor's subject, where its clause starts, and whether the subject is a pronoun.
+    A purpose verb ("an API to track books") is the speaker's: the project does what they ask."""
+    if anchor.purpose:
+        return None, anchor.start, True
     found = noun_before(tokens, anchor.start, floor)
     if found is not None:
         return found[0], found[1], False

@@ -13,14 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from deeprun.logic.naming import entity_name, singularize
+from deeprun.logic.naming import entity_name
 from deeprun.logic.offline_planner.clauses import Clause
-from deeprun.logic.offline_planner.field_types import STRING, infer_kind
 from deeprun.logic.offline_planner.items import (
     Item,
     chained_nouns,
+    declared_fields,
     entity_items,
     field_items,
+    is_bare,
+    names_entity,
     split_list,
 )
 from deeprun.logic.offline_planner.lexicon import (
@@ -200,7 +202,10 @@ def _read_one(clause: Clause, stored: frozenset[str]) -> Reading:
         return _listing(clause, "entities", subject)
     if kind in ("act", "create"):
         target = noun_at(clause.tokens, _past_adverbs(*region), clause.end, compounds=True)
-        return Reading(clause, "act", subject, (), target[0] if target else None)
+        if target is None:
+            return Reading(clause, "act", subject)
+        fields, _, _ = declared_fields(clause.tokens, target[0], target[1], clause.end)
+        return Reading(clause, "act", subject, fields or (), target[0])
     return Reading(clause, "fields", subject, field_items(*region))
 
 
@@ -240,10 +245,12 @@ def _as_domain(reading: Reading) -> Reading:
 
 def _listing(clause: Clause, mode: str, subject: Noun | None) -> Reading:
     """A list of entities. An item that only holds plural nouns ("a library: books, members")
-    is the project, and what it holds are the entities."""
+    is the project, and what it holds are the entities. The object of the project's purpose
+    verb follows the project as closely as "an app for my bookshop" does: "(an app) to organise
+    my book collection" names the project too."""
     items: list[Item] = []
     domains = [subject] if subject is not None and not subject.plural else []
-    after_meta = False
+    after_meta = clause.purpose
     for item in entity_items(clause.tokens, clause.start, clause.end):
         if item.noun.is_meta or (after_meta and not item.noun.plural and item.fields is None):
             domains.append(item.noun)
@@ -264,49 +271,49 @@ def _holds_only_entities(item: Item) -> bool:
 
 
 def _all_entity_names(items: tuple[Item, ...]) -> bool:
-    """Only bare plural nouns, at least one of them no field word."""
+    """Only bare plural nouns (maybe with fields of their own: "posts with a title"), at least
+    one of them no field word."""
     return (
         bool(items)
-        and all(i.noun.plural and _bare(i) and i.fields is None for i in items)
-        and any(_names_entity(i) for i in items)
+        and all(i.noun.plural and is_bare(i) for i in items)
+        and any(names_entity(i) for i in items)
     )
-
-
-def _names_entity(item: Item) -> bool:
-    """A bare plural that is no field word ("posts", not "notes" or "credits")."""
-    noun = item.noun
-    return (
-        noun.plural
-        and _bare(item)
-        and infer_kind((singularize(noun.head),)) == STRING
-        and infer_kind(noun.words) == STRING
-    )
-
-
-def _bare(item: Item) -> bool:
-    """Nothing said about the item but maybe a bracket of its own fields ("books (title)")."""
-    return item.notes.type_word is None and not item.notes.flags and item.notes.unit is None
 
 
 def _entity_nouns(reading: Reading) -> list[Noun]:
     """The nouns a reading makes entities of."""
     mode, subject = reading.mode, reading.subject
     if mode == "fields" and subject is not None:
-        many = [i.noun for i in reading.items if i.count == "many" or _names_entity(i)]
+        many = [
+            i.noun
+            for i in reading.items
+            if i.count == "many" or names_entity(i) or i.fields is not None
+        ]
         return [subject, *many]
     if mode in ("entities", "list"):
         strong = mode == "entities" and reading.clause.kind == "entities"
         bare = mode == "entities" or _only_nouns(reading.clause)
-        return [
-            i.noun
+        listed = [
+            i
             for i in reading.items
             if not i.noun.is_meta and (strong or i.fields is not None or (bare and i.noun.plural))
         ]
+        return [noun for i in listed for noun in (i.noun, *_held(i))]
     if mode == "link" and subject is not None and reading.target is not None:
         return [subject, reading.target]
     if mode == "act" and subject is not None and reading.target is not None:
         return _actors(reading, subject, reading.target)
     return []
+
+
+def _held(item: Item) -> list[Noun]:
+    """Entities a listed entity names as a sentence of its own would: "tutors with students",
+    "stock levels for products" (bare plurals); "orders for a coffee shop" names none."""
+    held = [i for i in item.fields or () if i.count == "many" or names_entity(i)]
+    if item.notes.refers:
+        target = Item(item.notes.refers, "", "", item.start, item.end)
+        held += [target] if names_entity(target) else []
+    return [i.noun for i in held]
 
 
 def _only_nouns(clause: Clause) -> bool:
@@ -318,8 +325,11 @@ def _only_nouns(clause: Clause) -> bool:
 
 
 def _actors(reading: Reading, subject: Noun, target: Noun) -> list[Noun]:
-    """ "Customers place orders" names two entities; "editors can publish posts" names one."""
-    object_ok = target.plural or target.article != "" or target.count == "many"
+    """ "Customers place orders" names two entities; "editors can publish posts" names one;
+    "users post reviews with a rating" gives the reviews fields, so they are one."""
+    object_ok = (
+        target.plural or target.article != "" or target.count == "many" or bool(reading.items)
+    )
     subject_ok = (subject.plural or subject.article != "") and not (
         reading.clause.optional or reading.clause.verb in _PERMISSION_VERBS
     )

@@ -53,10 +53,12 @@ class Reader:
                 self._listed(item, source)
         elif reading.mode == "link" and subject and reading.target is not None:
             self._link(reading, subject, reading.target)
-        elif reading.mode == "act" and subject and reading.target is not None:
-            self._act(reading, subject, reading.target)
         elif reading.mode == "act" and reading.target is not None:
-            self._owned_by_account(reading)
+            if subject:
+                self._act(reading, subject, reading.target)
+            else:
+                self._owned_by_account(reading)
+            self._fields_of(reading.target, reading.items, source)
 
     def item(self, entity: str, item: Item, source: int) -> None:
         target = self._target_of(item)
@@ -66,10 +68,20 @@ class Reader:
             # else "each customer has an account": that is signing up, nothing to store
         elif target:
             self._item_relation(entity, item, target, source)
+            self._fields_of(item.noun, item.fields or (), source)
         elif LINK not in item.notes.flags:
             data = build_field(item.words, item.notes)
             if data is not None:
                 self.blueprint.add_field(entity, data, source, (item.start, item.end))
+
+    def _fields_of(self, noun: Noun, items: tuple[Item, ...], source: int) -> None:
+        """ "line items with a quantity", "customers place orders with a total": the fields
+        said right after an entity named inside another clause are that entity's."""
+        entity = self.catalog.match(noun.words) if items else None
+        if entity is None:
+            return
+        for child in items:
+            self.item(entity, child, source)
 
     def _target_of(self, item: Item) -> str | None:
         """The entity an item points at; "" for the accounts when they are no entity."""

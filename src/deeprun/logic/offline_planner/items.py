@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Final
 
+from deeprun.logic.naming import singularize
 from deeprun.logic.offline_planner.annotations import Notes, field_annotation, read_notes
 from deeprun.logic.offline_planner.field_types import (
     LOOSE_STATED,
@@ -17,7 +18,7 @@ from deeprun.logic.offline_planner.field_types import (
     infer_kind,
     stated_kind,
 )
-from deeprun.logic.offline_planner.lexicon import DETERMINERS, MANY
+from deeprun.logic.offline_planner.lexicon import DETERMINERS, FIELD_NAMES, MANY, RELATIVES
 from deeprun.logic.offline_planner.nouns import (
     QUANTIFIER_PHRASES,
     Noun,
@@ -48,6 +49,9 @@ _DISTRIBUTED: Final = frozenset(
     "shipping opening closing pickup dropoff primary secondary check-in check-out".split()
 )
 _DECLARES: Final = frozenset({"with", "having", "including", "containing", ":", "-", "="})
+_EACH: Final = frozenset({"each", "every"})
+_HAVE: Final = frozenset({"have", "has"})
+_NESTING: Final = _HAVE | {"with", "having"}  # what opens fields of a plural inside a field list
 _MAX_NAME_WORDS: Final = 5
 # Type words that are also the natural end of a name: "publish date" is a date named so.
 _NAME_TYPE_WORDS: Final = frozenset({"date", "text", "email", "e-mail", "url", "uri"})
@@ -119,11 +123,19 @@ def field_items(tokens: Tokens, start: int, end: int) -> tuple[Item, ...]:
     items: list[Item] = []
     open_values = False
     segments = split_list(tokens, start, end)
+    taken = start  # where the fields of a nested declaration ended
     for position, segment in enumerate(segments):
+        if segment.start < taken:
+            continue
         links = _links(tokens, segment)
         if links:
             items.extend(links)
             open_values = False
+            continue
+        nested = _nested(tokens, segment, end)
+        if nested is not None:
+            items.append(nested[0])
+            taken, open_values = nested[1], False
             continue
         if open_values and items and _is_value(tokens, segment):
             items[-1] = _with_value(items[-1], tokens, segment)
@@ -140,6 +152,24 @@ def field_items(tokens: Tokens, start: int, end: int) -> tuple[Item, ...]:
         items.append(_distributed(item, tokens, segment, following))
         open_values = item.notes.open_values
     return tuple(i for i in items if i.words)
+
+
+def _nested(tokens: Tokens, segment: _Segment, end: int) -> tuple[Item, int] | None:
+    """ "(each order has) line items with a quantity and a price": a plural that lists fields of
+    its own, up to the next such plural; the item and where its fields end."""
+    found = noun_at(tokens, segment.start, segment.end, compounds=True)
+    if found is None or found[1] > segment.end or found[1] >= end:
+        return None
+    noun, after = found
+    declaring = _declaring(tokens, after, end)
+    if not (noun.plural or noun.count == "many") or declaring is None:
+        return None
+    if tokens[declaring].low not in _NESTING:
+        return None  # "tags: news, tech" gives values, "tags (red, green)" too
+    fields, stop, _ = declared_fields(tokens, noun, after, end)
+    if not fields:
+        return None
+    return Item(noun.words, noun.count, noun.article, noun.start, noun.end, fields=fields), stop
 
 
 def _links(tokens: Tokens, segment: _Segment) -> list[Item]:
@@ -291,7 +321,7 @@ def entity_items(tokens: Tokens, start: int, end: int) -> tuple[Item, ...]:
         if noun.is_meta and index < end and tokens[index].low in _DECLARES:
             index += 1  # "an API with books and members": the list names the entities
         fields, index, notes = (
-            (None, index, Notes()) if noun.is_meta else _declared_fields(tokens, noun, index, end)
+            (None, index, Notes()) if noun.is_meta else declared_fields(tokens, noun, index, end)
         )
         items.append(
             Item(noun.words, noun.count, noun.article, noun.start, noun.end, notes, fields)
@@ -299,7 +329,7 @@ def entity_items(tokens: Tokens, start: int, end: int) -> tuple[Item, ...]:
     return tuple(items)
 
 
-def _declared_fields(
+def declared_fields(
     tokens: Tokens, noun: Noun, index: int, end: int
 ) -> tuple[tuple[Item, ...] | None, int, Notes]:
     """The field list after an entity name, where it ends, and the notes on the name: the noun
@@ -307,20 +337,35 @@ def _declared_fields(
     if index >= end:
         return None, index, Notes()
     low = tokens[index].low
+    declaring = _declaring(tokens, index, end)
+    if declaring is not None:
+        stop = _next_declaration(tokens, declaring + 1, end)
+        return field_items(tokens, declaring + 1, stop), stop, Notes()
     if is_open_bracket(tokens[index]):
         close = min(closing(tokens, index), end)
         typed = typed_field(tokens, noun, index, end)
         if typed is not None:
             return None, close + 1, typed
         return field_items(tokens, index + 1, close), close + 1, Notes()
-    if low in _DECLARES:
-        stop = _next_declaration(tokens, index + 1, end)
-        return field_items(tokens, index + 1, stop), stop, Notes()
     if low in ("of", "for", "on") and index + 1 < end:
         target = noun_at(tokens, index + 1, end)
         if target is not None:
             return None, target[1], Notes(refers=target[0].words)
     return None, index, Notes()
+
+
+def _declaring(tokens: Tokens, index: int, end: int) -> int | None:
+    """The word after which a noun's fields are listed: "books with a title", "books, each with
+    a title", "tasks that have a title"; None when the noun declares nothing."""
+    position = index
+    if tokens[position].low == "," and position + 1 < end and tokens[position + 1].low in _EACH:
+        position += 1
+    if tokens[position].low in _EACH and position + 1 < end:
+        position += 1
+    elif tokens[position].low in RELATIVES and position + 1 < end:
+        position += 1
+        return position if tokens[position].low in _HAVE else None
+    return position if tokens[position].low in _DECLARES else None
 
 
 def typed_field(tokens: Tokens, noun: Noun, bracket: int, end: int) -> Notes | None:
@@ -347,3 +392,20 @@ def _next_declaration(tokens: Tokens, index: int, end: int) -> int:
         ):
             return segment.start
     return end
+
+
+def names_entity(item: Item) -> bool:
+    """A bare plural that is no field word ("posts", not "notes", "credits" or "titles")."""
+    noun = item.noun
+    return (
+        noun.plural
+        and is_bare(item)
+        and singularize(noun.head) not in FIELD_NAMES
+        and infer_kind((singularize(noun.head),)) == STRING
+        and infer_kind(noun.words) == STRING
+    )
+
+
+def is_bare(item: Item) -> bool:
+    """Nothing said about the item but maybe a bracket of its own fields ("books (title)")."""
+    return item.notes.type_word is None and not item.notes.flags and item.notes.unit is None

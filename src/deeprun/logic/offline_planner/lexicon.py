@@ -66,7 +66,7 @@ VERBS: Final = _words(
     "participate subscribe join hire employ maintain catalog catalogue administer moderate "
     "browse read explore accept reject organise organize enter apply import export "
     "sync attach refer belong assign locate associate filter sort "
-    "search find"
+    "search find connect"
 )
 IRREGULAR_VERB_FORMS: Final = {
     "written": "write", "wrote": "write", "made": "make", "took": "take", "taken": "take",
@@ -77,6 +77,9 @@ IRREGULAR_VERB_FORMS: Final = {
     "known": "know", "driven": "drive", "found": "find", "told": "tell",
     "brought": "bring", "thought": "think", "flown": "fly", "run": "run", "drawn": "draw",
 }  # fmt: skip
+# "Staff need to log in", "users want to track runs": before "to" these only lead to the verb
+# that says what is done, and possess nothing.
+WANTING_VERBS: Final = _words("need want require")
 # Nouns as often as verbs ("orders", "users order products"): a verb only where grammar says so.
 NOUN_VERBS: Final = _words(
     "order book post review comment rate schedule return record list track visit share "
@@ -84,8 +87,12 @@ NOUN_VERBS: Final = _words(
     "message vote rent loan lease answer bid offer invoice bill store file upload claim "
     "design test run ride quote train cook issue host play work lead start end stock ticket "
     "tag label bookmark favorite favourite like estimate count measure process need "
-    "reference release place link point"
+    "reference release place link point supply"
 )
+
+# Singular nouns that take a plural verb as often as a singular one ("staff need accounts",
+# "the crew logs in"): after them both forms of a noun-or-verb word agree.
+COLLECTIVE_NOUNS: Final = _words("staff crew personnel faculty team")
 
 # Nouns that name the thing being built or talk about it, never something it stores. They are
 # matched as written: "service" is the project, "services" may be what a salon sells.
@@ -110,6 +117,11 @@ META_NOUNS: Final = _words(
     "second seconds day days week weeks month months year years type kind tool everything "
     "anything best end start crm cms erp"
 )
+# Words for the kind of interface, never part of the project's name ("a REST API for a
+# bookstore" is bookstore_api).
+API_STYLES: Final = _words("rest restful crud graphql grpc http json web")
+# "users log habits daily": how often, after a noun, is no part of it ("a daily rate" still is).
+FREQUENCIES: Final = _words("daily weekly monthly yearly hourly nightly annually quarterly")
 # Meta nouns that are as often a thing the backend stores ("clients and their projects"): an
 # entity where a sentence describes one ("each project has a budget"), the project otherwise.
 DESCRIBABLE_META: Final = _words("project")
@@ -124,6 +136,16 @@ PROJECT_HEADS: Final = _words(
     "api apis backend back-end app application system service microservice platform server "
     "tool software program solution database db site website portal tracker manager "
     "dashboard project"
+)
+# What a purpose verb is said of ("an app to track books", "a CRM that stores deals"): the thing
+# being built, so the verb's object lists the entities and the verb names none of them.
+PURPOSE_HEADS: Final = PROJECT_HEADS | _words("crm cms erp")
+# Words that join the project to its purpose verb: "to track", "that tracks", "for tracking".
+PURPOSE_MARKERS: Final = _words("to that which for")
+# Names of plain text fields that read as no entity even as a bare plural ("books have titles"),
+# unlike most string-typed plurals ("posts", "members").
+FIELD_NAMES: Final = _words(
+    "title name slug nickname username surname phone status color colour isbn sku"
 )
 ACCOUNT_NOUNS: Final = _words("user users")
 # "Each customer has an account": signing up. The account is the built-in User, so "account" is

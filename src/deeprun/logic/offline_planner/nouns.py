@@ -15,9 +15,11 @@ from deeprun.logic.offline_planner.lexicon import (
     ADJECTIVES,
     ADVERBS,
     BE,
+    COLLECTIVE_NOUNS,
     CONJUNCTIONS,
     DETERMINERS,
     EXACTLY_ONE,
+    FREQUENCIES,
     LOGIN_PARTICLES,
     LOGIN_VERBS,
     MANY,
@@ -160,16 +162,34 @@ def _after_verb(tokens: Tokens, index: int) -> bool:
     if low not in NOUN_VERBS and base not in NOUN_VERBS:
         return True
     before = tokens[index - 1].low if index else ""
-    return before == "to" or before in MODALS or before in _SUBJECT_PRONOUNS
+    return (
+        before == "to"
+        or before in MODALS
+        or before in _SUBJECT_PRONOUNS
+        or (low == base and _plain_plural(before))  # "users post notes"
+    )
+
+
+def _plain_plural(low: str) -> bool:
+    """A plural that can only be a noun ("users", not "orders"): a noun-or-verb in its base form
+    after it is its verb, so the word after that is the verb's object."""
+    return (
+        _fixed_class(low) is None
+        and singularize(low) != low
+        and low not in NOUN_VERBS
+        and verb_base(low) is None
+    )
 
 
 def _agrees(subject: str, low: str, inflected: bool, after: Token | None) -> bool:
-    """``customers place`` and ``a customer places`` read as subject and verb."""
-    subject_plural = singularize(subject) != subject
-    if subject_plural:
-        return not inflected or low.endswith(("ed", "ing"))
+    """``customers place`` and ``a customer places`` read as subject and verb; after a
+    collective noun both do ("staff need accounts", "the crew logs trips")."""
+    plural = not inflected or low.endswith(("ed", "ing"))
     followed_by_verb = after is not None and (after.low in _HAVE or after.low in BE)
-    return inflected and low.endswith("s") and not followed_by_verb and after is not None
+    singular = inflected and low.endswith("s") and not followed_by_verb and after is not None
+    if subject in COLLECTIVE_NOUNS:
+        return plural or singular
+    return plural if singularize(subject) != subject else singular
 
 
 def _starts_object(token: Token) -> bool:
@@ -261,6 +281,9 @@ def noun_at(
     ):
         words.append(tokens[end].low)
         end += 1
+    while len(words) > 1 and words[-1] in FREQUENCIES:
+        words.pop()  # "log habits daily"
+        end -= 1
     content = [w for w in words if w not in ADJECTIVES]
     if not content:
         return None
