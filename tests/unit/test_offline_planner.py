@@ -1268,3 +1268,233 @@ def test_an_adverb_leading_the_next_clause_is_no_field() -> None:
 def test_the_app_asked_for_is_no_role_either() -> None:
     plan = plan_offline("Build a todo app where users can create tasks, mark them done.")
     assert plan.document["auth"].get("roles", ["admin", "user"]) == ["admin", "user"]
+
+
+def test_the_object_of_a_verb_on_an_entity_points_at_it() -> None:
+    plan = plan_offline("Users post comments on articles. Articles have a title.")
+    assert ("Comment", "many_to_one", "Article") in _relations(plan)
+    reviews = plan_offline("Users write reviews about products. Products have a price.")
+    assert ("Review", "many_to_one", "Product") in _relations(reviews)
+    _passes_review(plan)
+
+
+def test_an_object_for_something_that_is_no_entity_points_at_nothing() -> None:
+    plan = plan_offline("Customers place orders for delivery. Orders have a total.")
+    assert set(_entities(plan)) == {"Customer", "Order"}
+    assert _relations(plan) == {("Order", "many_to_one", "Customer")}
+
+
+def test_commenting_on_an_entity_makes_comments() -> None:
+    plan = plan_offline("Readers can comment on posts. Posts have a title.")
+    assert set(_entities(plan)) == {"Post", "Comment"}
+    assert ("Comment", "many_to_one", "Post") in _relations(plan)
+    _passes_review(plan)
+    owned = plan_offline("Users log in. Users can comment on posts. Posts have a title.")
+    assert _entities(owned)["Comment"]["owned"] is True
+    _passes_review(owned)
+
+
+def test_commenting_on_nothing_stored_makes_nothing() -> None:
+    plan = plan_offline("Posts have a title. Readers can comment freely.")
+    assert set(_entities(plan)) == {"Post"}
+
+
+def test_owners_given_fields_are_an_entity() -> None:
+    plan = plan_offline("Pet owners have a name and a phone; each pet belongs to an owner.")
+    assert set(_entities(plan)) == {"PetOwner", "Pet"}
+    assert ("Pet", "many_to_one", "PetOwner") in _relations(plan)
+    _passes_review(plan)
+    plain = plan_offline(
+        "Pets have a name. Owners have a name and a phone. Each pet belongs to an owner."
+    )
+    assert ("Pet", "many_to_one", "Owner") in _relations(plain)
+    assert set(_fields(plain, "Owner")) == {"id", "name", "phone"}
+
+
+def test_owners_given_no_fields_still_mean_row_ownership() -> None:
+    plan = plan_offline("Notes have a title. Users see their own notes.")
+    assert set(_entities(plan)) == {"Note"}
+    assert _entities(plan)["Note"]["owned"] is True
+    owners = plan_offline("Users log in. Tasks have a title. Only owners can delete tasks.")
+    assert set(_entities(owners)) == {"Task"}
+
+
+def test_a_plural_field_word_names_one_value_per_row() -> None:
+    assert set(_fields(plan_offline("Books have titles."), "Book")) == {"id", "title"}
+    plan = plan_offline("Products have names and prices.")
+    fields = _fields(plan, "Product")
+    assert set(fields) == {"id", "name", "price"}
+    assert fields["price"]["type"] == "decimal"
+
+
+def test_a_list_like_plural_field_word_stays_plural() -> None:
+    assert "notes" in _fields(plan_offline("Recipes have notes."), "Recipe")
+    assert "title" in _fields(plan_offline("A book has a title."), "Book")
+
+
+def test_a_favourite_is_a_link_to_the_entity_not_a_new_entity() -> None:
+    plan = plan_offline("Users save favourite recipes. Recipes have a title.")
+    assert set(_entities(plan)) == {"User", "Recipe"}
+    favourites = list(_entities(plan)["User"].get("relations", []))
+    assert [(r["name"], r["kind"], r["target"]) for r in favourites] == [
+        ("favourite_recipes", "many_to_many", "Recipe")
+    ]
+    _passes_review(plan)
+    signed = plan_offline("Users log in. Users keep starred recipes. Recipes have a title.")
+    assert set(_entities(signed)) == {"Recipe"}
+
+
+def test_an_entity_the_accounts_create_still_belongs_to_them() -> None:
+    plan = plan_offline("Users write recipes. Recipes have a title.")
+    assert ("Recipe", "many_to_one", "User") in _relations(plan)
+
+
+def test_people_who_may_do_something_are_principals_not_entities() -> None:
+    plan = plan_offline("People can rent bikes. Bikes have a model.")
+    assert "Person" not in _entities(plan)
+    assert "Bike" in _entities(plan)
+    visitors = plan_offline("Visitors can browse events. Events have a title.")
+    assert set(_entities(visitors)) == {"Event"}
+    _passes_review(plan)
+
+
+def test_people_given_fields_are_still_an_entity() -> None:
+    plan = plan_offline("People have a name and an email. People can rent bikes.")
+    assert "Person" in _entities(plan)
+
+
+def test_borrowing_between_two_entities_is_a_loan() -> None:
+    plan = plan_offline("A member can borrow many books. Books have a title. Members have a name.")
+    assert {"Member", "Book", "Loan"} <= set(_entities(plan))
+    assert {("Loan", "many_to_one", "Member"), ("Loan", "many_to_one", "Book")} <= _relations(plan)
+    _passes_review(plan)
+    rentals = plan_offline("Customers rent bikes. Bikes have a model.")
+    assert {("Rental", "many_to_one", "Customer"), ("Rental", "many_to_one", "Bike")} <= (
+        _relations(rentals)
+    )
+    bookings = plan_offline("Guests book rooms. Rooms have a number.")
+    assert ("Booking", "many_to_one", "Room") in _relations(bookings)
+
+
+def test_a_declared_loan_takes_the_borrowing() -> None:
+    plan = plan_offline("Members borrow books. Loan(book, member, due date).")
+    assert set(_entities(plan)) == {"Member", "Book", "Loan"}
+    assert _relations(plan) == {
+        ("Loan", "many_to_one", "Book"),
+        ("Loan", "many_to_one", "Member"),
+    }
+    assert "due_date" in _fields(plan, "Loan")
+    orders = plan_offline("Customers place orders. Orders have a total.")
+    assert _relations(orders) == {("Order", "many_to_one", "Customer")}
+
+
+def test_a_heading_over_field_bullets_declares_the_heading_entity() -> None:
+    plan = plan_offline("Project:\n- name\n- budget (decimal)")
+    assert set(_entities(plan)) == {"Project"}
+    assert _fields(plan, "Project")["budget"]["type"] == "decimal"
+    _passes_review(plan)
+    product = plan_offline("Product:\n- name\n- price")
+    assert set(_fields(product, "Product")) == {"id", "name", "price"}
+
+
+def test_a_heading_over_entity_bullets_is_the_project() -> None:
+    plan = plan_offline("Bookstore:\n- books\n- authors\n- orders")
+    assert set(_entities(plan)) == {"Book", "Author", "Order"}
+    assert plan.document["project_name"] == "bookstore_api"
+    library = plan_offline("Library:\n- Book: title, author\n- Member: name")
+    assert set(_entities(library)) == {"Book", "Member"}
+    assert set(_fields(library, "Member")) == {"id", "name"}
+    _passes_review(plan)
+
+
+def test_the_object_of_a_permission_is_no_operation() -> None:
+    plan = plan_offline("Anyone can read posts. Only admins can write posts. Posts have a title.")
+    assert _entities(plan)["Post"]["permissions"] == {"create": ["admin"], "read": ["public"]}
+    both = plan_offline("Posts have a title. Editors can read and post comments.")
+    assert plan_offline("Editors can post comments.").document["auth"]["roles"] == [
+        "admin",
+        "editor",
+        "user",
+    ]
+    assert "Post" in _entities(both)
+
+
+def test_a_verb_after_wanting_to_is_a_clause_of_its_own() -> None:
+    plan = plan_offline(
+        "We run a small salon and want to track appointments. Appointments have a date."
+    )
+    assert set(_entities(plan)) == {"Appointment"}
+
+
+def test_the_fields_after_what_a_made_object_is_about_are_the_objects() -> None:
+    plan = plan_offline("Members can post reviews of books with a rating. Books have a title.")
+    assert "rating" in _fields(plan, "Review")
+    assert ("Review", "many_to_one", "Book") in _relations(plan)
+    tickets = plan_offline("Attendees buy tickets for events. Events have a title.")
+    assert ("Ticket", "many_to_one", "Event") in _relations(tickets)
+
+
+def test_what_needs_a_backend_is_the_project() -> None:
+    plan = plan_offline("Our school needs a backend: teachers, classes and students.")
+    assert set(_entities(plan)) == {"Teacher", "Class", "Student"}
+    assert plan.document["project_name"] == "school_api"
+    company = plan_offline("A car rental company needs an API. Cars have a make.")
+    assert set(_entities(company)) == {"Car"}
+    members = plan_offline("Members need a name and an email.")
+    assert set(_fields(members, "Member")) == {"id", "name", "email"}
+
+
+def test_park_water_and_open_are_verbs_after_a_plural() -> None:
+    plan = plan_offline("Drivers park cars in spots. Spots have a code.")
+    assert "ParkCar" not in _entities(plan)
+    assert "Car" in _entities(plan)
+    water = plan_offline("Users water plants. Plants have a name.")
+    assert "WaterPlant" not in _entities(water)
+    tickets = plan_offline("Customers open tickets with a subject and a message.")
+    assert {"subject", "message"} <= set(_fields(tickets, "Ticket"))
+    assert "Park" in _entities(plan_offline("Parks have a name and a city."))
+    assert "open" in _fields(plan_offline("Shops have a name and an open flag."), "Shop")
+
+
+def test_a_heading_over_a_list_of_entities_is_the_project() -> None:
+    plan = plan_offline("Clinic: doctors and patients. Patients have a name.")
+    assert set(_entities(plan)) == {"Doctor", "Patient"}
+    assert plan.document["project_name"] == "clinic_api"
+    order = plan_offline("Order: items, total (decimal)")
+    assert "Order" in _entities(order)
+
+
+def test_a_sentence_after_a_heading_keeps_its_verb() -> None:
+    plan = plan_offline("Photo sharing: users upload photos with a caption.")
+    assert "Photo" in _entities(plan)
+    assert "caption" in _fields(plan, "Photo")
+    links = plan_offline("Shortener: links with a url")
+    assert set(_entities(links)) == {"Link"}
+
+
+def test_a_leave_request_and_service_records_are_nouns() -> None:
+    plan = plan_offline("Employees submit leave requests with a start date and a reason.")
+    assert "LeaveRequest" in _entities(plan)
+    cars = plan_offline("Customers have cars, cars have service records with a date and a cost.")
+    assert {"date", "cost"} <= set(_fields(cars, "ServiceRecord"))
+    assert "Review" in _entities(plan_offline("Customers leave reviews with a rating."))
+    assert "Expense" in _entities(plan_offline("Each user records expenses with an amount."))
+    lets = plan_offline("An app that lets users post notes with a title.")
+    assert "title" in _fields(lets, "Note")
+
+
+def test_applying_to_an_entity_makes_applications() -> None:
+    plan = plan_offline(
+        "Companies post jobs with a title. Candidates apply to jobs with a cover letter."
+    )
+    assert ("Application", "many_to_one", "Job") in _relations(plan)
+    assert "cover_letter" in _fields(plan, "Application")
+
+
+def test_a_spec_heading_is_no_entity() -> None:
+    plan = plan_offline(
+        "Spec:\n- Users can sign up and log in\n- Roles: admin, manager\n"
+        "- Tasks have a title and a due date"
+    )
+    assert set(_entities(plan)) == {"Task"}
+    assert plan.document["auth"]["roles"] == ["admin", "manager", "user"]

@@ -83,12 +83,18 @@ def plan_offline(prompt: str) -> OfflinePlan:
 def _clauses(phrases: tuple[Phrase, ...], parsed: list[tuple[int, Tokens]]) -> list[Clause]:
     clauses: list[Clause] = []
     openings: dict[int, Opening | None] = {}
+    bullets: dict[int, list[Tokens]] = {}
+    for index, tokens in parsed:
+        parent = phrases[index].parent
+        if phrases[index].bullet and parent is not None:
+            bullets.setdefault(parent, []).append(tokens)
     for index, tokens in parsed:
         phrase = phrases[index]
         context = (
             openings.get(phrase.parent) if phrase.bullet and phrase.parent is not None else None
         )
-        found, openings[index] = read_phrase(tokens, index, context)
+        under = tuple(bullets.get(index, ()))
+        found, openings[index] = read_phrase(tokens, index, context, under)
         clauses.extend(found)
     return clauses
 
@@ -107,7 +113,8 @@ def _undescribed_removed(
         and any(_own_field(catalog, i) for i in r.items)
         for r in readings
     )
-    return catalog if described else Catalog(tuple(n for n in catalog.names if n != entity))
+    kept = tuple(n for n in catalog.names if n != entity)
+    return catalog if described else Catalog(kept, catalog.allowed)
 
 
 def _own_field(catalog: Catalog, item: Item) -> bool:

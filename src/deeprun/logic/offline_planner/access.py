@@ -188,11 +188,13 @@ def _clause_start(tokens: Tokens, index: int) -> int:
 
 
 def _operations(tokens: Tokens, index: int) -> tuple[list[str], int]:
+    """The operations a permission names and where its object starts. "read posts": "posts"
+    is the object, though "post" is an operation too, so a word read as a noun ends the list."""
     ops: list[str] = []
     while index < len(tokens):
         low = tokens[index].low
         base = verb_base(low) or low
-        if base in _OPS:
+        if base in _OPS and word_class(tokens, index) != "noun":
             ops.extend(op for op in _OPS[base] if op not in ops)
         elif not (low in ("only", "also", "be", "able", "to", "allowed", "and", "or", ",") or
                   word_class(tokens, index) == "adv"):  # fmt: skip

@@ -108,7 +108,12 @@ def find_anchors(tokens: Tokens) -> tuple[Anchor, ...]:
         if anchor is None or relative or gerund_before_one(tokens, index):
             index += 1
             continue
-        if anchors and not (purpose or _has_subject(tokens, index) or _continues(tokens, index)):
+        if anchors and not (
+            purpose
+            or _has_subject(tokens, index)
+            or _continues(tokens, index)
+            or _wanted(tokens, index)
+        ):
             index += 1
             continue
         anchors.append(replace(anchor, purpose=purpose))
@@ -137,7 +142,7 @@ def _anchor_at(tokens: Tokens, index: int, *, first: bool, purpose: bool) -> Anc
     passive = _passive(tokens, index)
     if passive:
         return passive
-    if kind_of_word == "verb" and not low.endswith(("ed", "en")):
+    if kind_of_word == "verb" and (low == base or not low.endswith(("ed", "en"))):  # "open"
         return Anchor("act", base, index, index + 1)
     return None
 
@@ -256,6 +261,17 @@ def _continues(tokens: Tokens, index: int) -> bool:
     # A bare base form may still be a noun's modifier ("and publish date"): it needs an object.
     following = word_class(tokens, index + 1) if index + 1 < len(tokens) else ""
     return following in ("det", "prep", "pron")
+
+
+def _wanted(tokens: Tokens, index: int) -> bool:
+    """ "(we run a salon) and want to track appointments": the verb after "want to" is what the
+    subject of "want" does, a clause of its own, never part of a noun ("track appointments")."""
+    return (
+        index > 1
+        and tokens[index - 1].low == "to"
+        and verb_base(tokens[index - 2].low) in WANTING_VERBS
+        and word_class(tokens, index) == "verb"
+    )
 
 
 def _in_relative_clause(tokens: Tokens, index: int) -> bool:

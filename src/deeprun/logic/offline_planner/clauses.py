@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from deeprun.logic.offline_planner.anchors import Anchor, find_anchors
-from deeprun.logic.offline_planner.items import field_items, names_entity, typed_field
+from deeprun.logic.offline_planner.items import Item, field_items, names_entity, typed_field
 from deeprun.logic.offline_planner.lexicon import (
     DESCRIBABLE_META,
     ENTITY_HEADINGS,
@@ -54,14 +54,17 @@ class Opening:
 
 
 def read_phrase(
-    tokens: Tokens, source: int, context: Opening | None
+    tokens: Tokens, source: int, context: Opening | None, bullets: tuple[Tokens, ...] = ()
 ) -> tuple[list[Clause], Opening | None]:
+    """``bullets``: the phrases of the bullets under this one, which tell a heading naming an
+    entity ("Project:" over "- name", "- budget") from one naming the project ("Bookstore:"
+    over "- books", "- authors")."""
     if not tokens:
         return [], None
     anchors = find_anchors(tokens)
     if context is not None and context.kind == "fields" and context.noun is not None:
         return _under_entity(tokens, source, context.noun, anchors), None
-    heading = _heading(tokens, source, anchors, listing=context is not None)
+    heading = _heading(tokens, source, anchors, listing=context is not None, bullets=bullets)
     if heading is not None:
         return heading
     if context is not None and not any(_subject(tokens, a, 0)[0] for a in anchors):
@@ -87,7 +90,12 @@ def _under_entity(
 
 
 def _heading(
-    tokens: Tokens, source: int, anchors: tuple[Anchor, ...], *, listing: bool
+    tokens: Tokens,
+    source: int,
+    anchors: tuple[Anchor, ...],
+    *,
+    listing: bool,
+    bullets: tuple[Tokens, ...] = (),
 ) -> tuple[list[Clause], Opening | None] | None:
     """``Product: name, price``, ``Entities: ...``, ``Library API: books, members``."""
     mark = next(
@@ -107,13 +115,22 @@ def _heading(
         return clauses, Opening("entities") if empty else None
     if noun.head in DESCRIBABLE_META and not rest_anchors and _lists_fields(tokens, rest):
         return [Clause("declare", noun, "", tokens, rest, len(tokens), source)], None
+    under = _bullets_kind(bullets) if empty and noun.head not in FIELD_HEADINGS else ""
+    if under == "fields" and noun.head in DESCRIBABLE_META:
+        declared = Clause("declare", noun, "", tokens, rest, len(tokens), source)
+        return [declared], Opening("fields", noun)
+    if under == "entities" and not noun.is_meta and noun.head not in ENTITY_HEADINGS:
+        return [Clause("domain", noun, "", tokens, 0, 0, source)], Opening("entities")
     if noun.is_meta:
         domain = Clause("domain", noun, "", tokens, 0, 0, source)
         if rest_anchors:
             return [domain, *_anchored(tokens, source, rest_anchors, floor=rest)], None
         listed = Clause("entities", None, "", tokens, rest, len(tokens), source)
         return [domain, listed], Opening("entities") if empty else None
-    if _declares_entities(tokens, rest):
+    verbs = any(a.kind != "have" for a in rest_anchors)  # "users upload photos with ...": a verb
+    if (_declares_entities(tokens, rest) and not verbs) or (
+        not rest_anchors and _lists_entities(tokens, rest)
+    ):
         return [Clause("domain", noun, "", tokens, 0, 0, source),
                 Clause("entities", None, "", tokens, rest, len(tokens), source)], None  # fmt: skip
     if rest_anchors and any(_subject(tokens, a, rest)[0] for a in rest_anchors):
@@ -133,6 +150,38 @@ def _lists_fields(tokens: Tokens, rest: int) -> bool:
     return (len(items) >= 2 or (len(items) == 1 and typed)) and not any(
         i.noun.is_meta or names_entity(i) for i in items
     )
+
+
+def _bullets_kind(bullets: tuple[Tokens, ...]) -> str:
+    """ "fields" when no bullet reads as an entity ("- name", "- budget (decimal)"), "entities"
+    when every one does ("- books", "- Book: title, author", "- members with a name"), else
+    "" (mixed, or no bullets: the heading alone decides)."""
+    kinds = {_bullet_names_entity(b) for b in bullets if b}
+    if not kinds:
+        return ""
+    return "" if len(kinds) > 1 else "entities" if kinds == {True} else "fields"
+
+
+def _bullet_names_entity(tokens: Tokens) -> bool:
+    """A bullet that is a bare plural naming an entity, or a noun its own fields follow."""
+    found = noun_at(tokens, 0, compounds=True)
+    if found is None:
+        return False
+    noun, after = found
+    if after == len(tokens):
+        return names_entity(Item(noun.words, noun.count, noun.article, noun.start, noun.end))
+    following = tokens[after]
+    if following.low in (":", "with") or (following.low == "-" and after + 1 < len(tokens)):
+        return True
+    return is_open_bracket(following) and typed_field(tokens, noun, after, len(tokens)) is None
+
+
+def _lists_entities(tokens: Tokens, rest: int) -> bool:
+    """ "Clinic: doctors and patients": two bare plurals or more, every one naming an entity, after
+    a singular heading name the project's entities; "Order: items, total" lists fields, and one
+    plural alone ("Author: books") may be what the heading holds."""
+    items = field_items(tokens, rest, len(tokens))
+    return len(items) >= 2 and all(names_entity(i) and i.article == "" for i in items)
 
 
 def _declares_entities(tokens: Tokens, rest: int) -> bool:

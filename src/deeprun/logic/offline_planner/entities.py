@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from deeprun.logic.naming import entity_name
+from deeprun.logic.naming import entity_name, singularize
 from deeprun.logic.offline_planner.clauses import Clause
 from deeprun.logic.offline_planner.items import (
     Item,
@@ -26,14 +26,22 @@ from deeprun.logic.offline_planner.items import (
     split_list,
 )
 from deeprun.logic.offline_planner.lexicon import (
+    ABOUT_PREPOSITIONS,
     ADJECTIVES,
     ADMIN_NOUNS,
+    ASSOCIATION_VERBS,
     AUTHENTICATED_NOUNS,
+    BOOKED_ROWS,
     DESCRIBABLE_META,
+    FAVOURITE_WORDS,
+    MAKING_VERBS,
     META_NOUNS,
     NOBODY_IN_PARTICULAR,
     OWNER_NOUNS,
+    PEOPLE_AT_LARGE,
     PROJECT_HEADS,
+    VERB_ROWS,
+    WANTING_VERBS,
 )
 from deeprun.logic.offline_planner.nouns import Noun, Tokens, noun_at, word_class
 from deeprun.logic.review.reserved import RESERVED_MODULES
@@ -50,14 +58,16 @@ _ONE_OF_MANY: Final = frozenset({"a", "an", "each", "every", "one", "any"})
 MAX_ENTITIES: Final = 60
 
 
-def entity_of(words: tuple[str, ...]) -> str | None:
-    """``("line", "items")`` → ``LineItem``; None for words that cannot name an entity."""
+def entity_of(words: tuple[str, ...], allowed: frozenset[str] = frozenset()) -> str | None:
+    """``("line", "items")`` → ``LineItem``; None for words that cannot name an entity.
+    ``allowed``: principal nouns the prompt describes as things ("owners have a phone")."""
     content = [w for w in words if w not in ADJECTIVES and w != "of"]
+    content = [w for w in content[:-1] if w not in FAVOURITE_WORDS] + content[-1:]
     if not content or not all(w.isascii() for w in content):
         return None
     head = content[-1]
     meta = (head in META_NOUNS or head in PROJECT_HEADS) and head not in DESCRIBABLE_META
-    if meta or head in _NOT_ENTITIES:
+    if meta or (head in _NOT_ENTITIES and head not in allowed):
         return None
     name = entity_name("_".join(content[-_MAX_NAME_WORDS:]))
     if name is None or name.lower() in RESERVED_MODULES:
@@ -70,14 +80,15 @@ class Catalog:
     """The entities, in order of first mention."""
 
     names: tuple[str, ...]
+    allowed: frozenset[str] = frozenset()  # principal nouns that are entities here ("owners")
 
     def match(self, words: tuple[str, ...]) -> str | None:
         """The entity ``words`` mention: the whole phrase, its head, or one entity's last word."""
         for candidate in (words, words[-1:]):
-            name = entity_of(candidate)
+            name = entity_of(candidate, self.allowed)
             if name in self.names:
                 return name
-        head = entity_of(words[-1:])
+        head = entity_of(words[-1:], self.allowed)
         if head is None:
             return None
         ending = [n for n in self.names if n.endswith(head) and n != head]
@@ -117,25 +128,32 @@ class Reading:
     items: tuple[Item, ...] = ()
     target: Noun | None = None
     domains: tuple[Noun, ...] = ()  # nouns that may name the project, in prompt order
+    about: Noun | None = None  # "(comments) on articles": what the made object is about
+    made: bool = False  # "comment on posts": the target is the verb's own row
+    row: Noun | None = None  # "members borrow books": the loans joining subject and target
 
 
 def first_reading(clauses: list[Clause]) -> tuple[Catalog, tuple[Reading, ...]]:
     readings = _readings(clauses, frozenset())
-    stored = _stored_meta(readings)
+    stored = _stored_meta(readings) | _described_owners(clauses)
     if stored:  # "... and projects. The project has a budget": read again, knowing
         readings = _readings(clauses, stored)
+    allowed = stored & OWNER_NOUNS
     shaped = {i for i, r in enumerate(readings) if _domain_shaped(r)}
     others = _catalog(
-        n
-        for i, r in enumerate(readings)
-        for n in _entity_nouns(r)
-        if not (i in shaped and n is r.subject)
+        (
+            n
+            for i, r in enumerate(readings)
+            for n in _entity_nouns(r)
+            if not (i in shaped and n is r.subject)
+        ),
+        allowed,
     )
     settled = tuple(
         _as_domain(r) if i in shaped and not others.match(_subject(r).words) else r
         for i, r in enumerate(readings)
     )
-    return _catalog(n for r in settled for n in _entity_nouns(r)), settled
+    return _catalog((n for r in settled for n in _entity_nouns(r)), allowed), settled
 
 
 def _readings(clauses: list[Clause], stored: frozenset[str]) -> list[Reading]:
@@ -148,16 +166,33 @@ def _stored_meta(readings: list[Reading]) -> frozenset[str]:
     return frozenset(w for w in DESCRIBABLE_META if catalog.match((w,)))
 
 
-def _catalog(nouns: Iterable[Noun]) -> Catalog:
+def _described_owners(clauses: list[Clause]) -> frozenset[str]:
+    """ "Pet owners have a name and a phone": owners given fields of their own are people the
+    backend stores, so "each pet belongs to an owner" points at them. Otherwise an owner is the
+    account that owns a row ("users see their own notes", "only owners can delete tasks")."""
+    described = any(
+        clause.kind in ("have", "declare")
+        and clause.subject is not None
+        and clause.subject.head in OWNER_NOUNS
+        and any(
+            i.count != "many" and not names_entity(i)
+            for i in field_items(clause.tokens, clause.start, clause.end)
+        )
+        for clause in clauses
+    )
+    return OWNER_NOUNS if described else frozenset()
+
+
+def _catalog(nouns: Iterable[Noun], allowed: frozenset[str] = frozenset()) -> Catalog:
     names: dict[str, None] = {}
     for noun in nouns:
-        name = entity_of(noun.words)
+        name = entity_of(noun.words, allowed)
         if name is None or len(names) >= MAX_ENTITIES:
             continue
-        if len(noun.words) == 1 and Catalog(tuple(names)).match(noun.words):
+        if len(noun.words) == 1 and Catalog(tuple(names), allowed).match(noun.words):
             continue  # "parking sessions" first, then "each session": one entity
         names.setdefault(name)
-    return Catalog(tuple(names))
+    return Catalog(tuple(names), allowed)
 
 
 def _subject(reading: Reading) -> Noun:
@@ -195,18 +230,96 @@ def _read_one(clause: Clause, stored: frozenset[str]) -> Reading:
         return Reading(clause, "login", subject)
     if kind == "declare":
         return Reading(clause, "fields", subject, field_items(*region))
+    if _needs_the_project(clause):
+        return _listing(clause, "entities", subject)
     meta = subject is not None and subject.is_meta and not _describes(clause, subject, stored)
-    speaker = subject is None or meta or subject.head in _NOT_ENTITIES
+    speaker = subject is None or meta or (subject.head in _NOT_ENTITIES - stored)
     speaker = speaker or (clause.optional and clause.verb in _PERMISSION_VERBS)
-    if speaker or (kind == "manage" and subject is not None and subject.head in ("user", "users")):
+    associated = _association(clause) if subject is not None and not meta else None
+    if associated is not None:
+        return associated
+    speaker = speaker or _anyone_may(clause)
+    accounts = kind == "manage" and subject is not None and subject.head in ("user", "users")
+    if speaker or (accounts and not _favourites(clause)):
         return _listing(clause, "entities", subject)
     if kind in ("act", "create"):
         target = noun_at(clause.tokens, _past_adverbs(*region), clause.end, compounds=True)
         if target is None:
-            return Reading(clause, "act", subject)
+            return _verb_row(clause) or Reading(clause, "act", subject)
         fields, _, _ = declared_fields(clause.tokens, target[0], target[1], clause.end)
-        return Reading(clause, "act", subject, fields or (), target[0])
+        about = _about(clause, target[1]) if fields is None else None
+        if about is not None:  # "reviews of books with a rating": the rating is the review's
+            fields, _, _ = declared_fields(clause.tokens, about[0], about[1], clause.end)
+        place = about[0] if about is not None else None
+        return Reading(clause, "act", subject, fields or (), target[0], about=place)
     return Reading(clause, "fields", subject, field_items(*region))
+
+
+def _association(clause: Clause) -> Reading | None:
+    """ "Members borrow books", "guests book rooms": a loan, a booking, joining both. The
+    subject may be no entity ("people can rent bikes"): then the row is the account's."""
+    row = ASSOCIATION_VERBS.get(clause.verb)
+    if row is None or clause.kind not in ("act", "manage"):
+        return None
+    found = noun_at(clause.tokens, _past_adverbs(clause.tokens, clause.start, clause.end),
+                    clause.end, compounds=True)  # fmt: skip
+    if found is None or singularize(found[0].head) in BOOKED_ROWS:
+        return None
+    target, after = found
+    fields, _, _ = declared_fields(clause.tokens, target, after, clause.end)
+    verb = clause.tokens[clause.start - 1]
+    noun = Noun((row,), "many", "", verb.start, verb.end)
+    return Reading(clause, "act", clause.subject, fields or (), target, row=noun)
+
+
+def _needs_the_project(clause: Clause) -> bool:
+    """ "Our school needs a backend: teachers, classes", "a rental company needs an API": what
+    needs the thing being built is whoever asks for it, and what follows lists the entities."""
+    if clause.kind != "have" or clause.verb not in WANTING_VERBS or clause.subject is None:
+        return False
+    found = noun_at(clause.tokens, clause.start, clause.end)
+    return found is not None and found[0].is_meta
+
+
+def _favourites(clause: Clause) -> bool:
+    """ "Users save favourite recipes": what the users keep is theirs to link, so they hold it
+    as a field list would, unlike "users manage recipes", where the users are the speaker."""
+    return any(
+        clause.tokens[i].low in FAVOURITE_WORDS and word_class(clause.tokens, i + 1) == "noun"
+        for i in range(clause.start, clause.end - 1)
+    )
+
+
+def _about(clause: Clause, index: int) -> tuple[Noun, int] | None:
+    """ "(users post comments) on articles", "(leave reviews) for products": what the object of a
+    making verb is about. "Add products to carts" moves things, it makes nothing, so only the
+    making verbs count."""
+    if clause.verb not in MAKING_VERBS or index + 1 >= clause.end:
+        return None
+    if clause.tokens[index].low not in ABOUT_PREPOSITIONS:
+        return None
+    return noun_at(clause.tokens, index + 1, clause.end, compounds=True)
+
+
+def _verb_row(clause: Clause) -> Reading | None:
+    """ "Readers can comment on posts": the comments are rows of their own, about the posts."""
+    row = VERB_ROWS.get(clause.verb)
+    tokens, index = clause.tokens, clause.start
+    if row is None or index + 1 >= clause.end or tokens[index].low not in ABOUT_PREPOSITIONS:
+        return None
+    found = noun_at(tokens, index + 1, clause.end, compounds=True)
+    if found is None:
+        return None
+    verb = tokens[index - 1]
+    target = Noun((row,), "many", "", verb.start, verb.end)
+    fields, _, _ = declared_fields(tokens, found[0], found[1], clause.end)  # "with a cover letter"
+    return Reading(clause, "act", clause.subject, fields or (), target, about=found[0], made=True)
+
+
+def _anyone_may(clause: Clause) -> bool:
+    """ "People can rent bikes", "visitors may browse events": who may do something, not a
+    thing stored. "People have a name" (no modal) still describes them."""
+    return clause.optional and clause.subject is not None and clause.subject.head in PEOPLE_AT_LARGE
 
 
 def _past_adverbs(tokens: Tokens, start: int, end: int) -> int:
@@ -301,8 +414,15 @@ def _entity_nouns(reading: Reading) -> list[Noun]:
         return [noun for i in listed for noun in (i.noun, *_held(i))]
     if mode == "link" and subject is not None and reading.target is not None:
         return [subject, reading.target]
-    if mode == "act" and subject is not None and reading.target is not None:
-        return _actors(reading, subject, reading.target)
+    if mode == "act" and reading.target is not None and reading.row is not None:
+        stored = subject is not None and subject.head not in _NOT_ENTITIES | PEOPLE_AT_LARGE
+        return [*([subject] if subject is not None and stored else []), reading.target, reading.row]
+    if mode == "act" and reading.target is not None:
+        actors = _actors(reading, subject, reading.target) if subject is not None else []
+        about = reading.about
+        if about is not None and names_entity(Item(about.words, "", "", about.start, about.end)):
+            return [*actors, *([reading.target] if reading.made else []), about]
+        return actors
     return []
 
 

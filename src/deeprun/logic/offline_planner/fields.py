@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from deeprun.logic.naming import to_snake
+from deeprun.logic.naming import singularize, to_snake
 from deeprun.logic.offline_planner.annotations import Notes
 from deeprun.logic.offline_planner.field_types import (
     STRING,
@@ -13,6 +13,7 @@ from deeprun.logic.offline_planner.field_types import (
     stated_kind,
     unit_kind,
 )
+from deeprun.logic.offline_planner.lexicon import FIELD_NAMES, LIST_FIELD_WORDS
 
 Field = dict[str, Any]
 _ALIASES: Final = {
@@ -31,6 +32,19 @@ def field_name(words: tuple[str, ...]) -> str | None:
     parts = [_ALIASES.get(w, w) for w in (to_snake(w) for w in words) if w]
     name = to_snake("_".join(parts)) if parts else None
     return _ALIASES.get(name, name) if name else None
+
+
+def one_per_row(words: tuple[str, ...]) -> tuple[str, ...]:
+    """ "Books have titles", "products have prices": each book has one title, so a plural field
+    word after a plural subject is singular, and typed by its singular ("price" is money). Only
+    a word the lexicon knows for a field's name or type changes; a list-like word ("notes",
+    ``LIST_FIELD_WORDS``) and any other plural stay as written."""
+    head = words[-1]
+    single = singularize(head)
+    if single == head or head in LIST_FIELD_WORDS:
+        return words
+    known = single in FIELD_NAMES or infer_kind((single,)) != STRING
+    return (*words[:-1], single) if known else words
 
 
 def build_field(words: tuple[str, ...], notes: Notes) -> Field | None:

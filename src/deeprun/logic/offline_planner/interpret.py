@@ -4,6 +4,9 @@ An item that names an entity is a relation ("Loan(book, member)"); a plural one 
 side's foreign key ("authors have many posts" puts ``author`` on Post) unless the target is a
 label that many things share ("posts have many tags" is many-to-many). A reference to the
 accounts when accounts are not an entity means ownership ("each expense belongs to a user").
+What a verb makes may be about another entity ("comments on articles": Comment → Article), and
+borrowing, renting, booking or reserving is a row of its own joining both sides ("members borrow
+books": Loan → Member, Loan → Book).
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ from typing import Final
 from deeprun.logic.naming import singularize, to_snake
 from deeprun.logic.offline_planner.draft import Blueprint, RelationDraft
 from deeprun.logic.offline_planner.entities import Catalog, Reading
-from deeprun.logic.offline_planner.fields import build_field, field_name
+from deeprun.logic.offline_planner.fields import build_field, field_name, one_per_row
 from deeprun.logic.offline_planner.items import LINK, Item
 from deeprun.logic.offline_planner.lexicon import (
     ACCOUNT_NOUNS,
     ACCOUNT_WORDS,
+    FAVOURITE_WORDS,
     OWNER_NOUNS,
     POSSESSIVES,
 )
@@ -44,23 +48,29 @@ class Reader:
     def read(self, reading: Reading) -> None:
         source = reading.clause.source
         subject = self._match(reading.subject)
-        if reading.mode == "fields" and subject:
+        if reading.mode == "fields" and subject and reading.subject is not None:
             self.blueprint.entity(subject, source)
             for item in reading.items:
-                self.item(subject, item, source)
+                self.item(subject, item, source, each=reading.subject.plural)
         elif reading.mode in ("entities", "list"):
             for item in reading.items:
                 self._listed(item, source)
         elif reading.mode == "link" and subject and reading.target is not None:
             self._link(reading, subject, reading.target)
+        elif reading.mode == "act" and reading.target is not None and reading.row is not None:
+            self._associate(reading, subject, reading.target, reading.row)
+            self._fields_of(reading.target, reading.items, source)
         elif reading.mode == "act" and reading.target is not None:
             if subject:
                 self._act(reading, subject, reading.target)
             else:
                 self._owned_by_account(reading)
             self._fields_of(reading.target, reading.items, source)
+            self._about(reading, reading.target)
 
-    def item(self, entity: str, item: Item, source: int) -> None:
+    def item(self, entity: str, item: Item, source: int, *, each: bool = False) -> None:
+        """``each``: the entity was named in the plural ("books have titles"), so a plural field
+        word is one value per row."""
         target = self._target_of(item)
         if target == "":
             if item.words[-1] in _OWNER_WORDS:
@@ -70,7 +80,8 @@ class Reader:
             self._item_relation(entity, item, target, source)
             self._fields_of(item.noun, item.fields or (), source)
         elif LINK not in item.notes.flags:
-            data = build_field(item.words, item.notes)
+            single = each and item.count == "" and item.article == ""
+            data = build_field(one_per_row(item.words) if single else item.words, item.notes)
             if data is not None:
                 self.blueprint.add_field(entity, data, source, (item.start, item.end))
 
@@ -81,7 +92,7 @@ class Reader:
         if entity is None:
             return
         for child in items:
-            self.item(entity, child, source)
+            self.item(entity, child, source, each=noun.plural)
 
     def _target_of(self, item: Item) -> str | None:
         """The entity an item points at; "" for the accounts when they are no entity."""
@@ -104,7 +115,7 @@ class Reader:
         words = item.words[:-1] if item.words[-1] == "id" and len(item.words) > 1 else item.words
         optional = "optional" in item.notes.flags
         if item.count == "many" or item.noun.plural:
-            if singularize(words[-1]) in _LABELS:
+            if singularize(words[-1]) in _LABELS or words[0] in FAVOURITE_WORDS:
                 self._relate(entity, field_name(words), "many_to_many", target, source)
             else:
                 self._relate(
@@ -151,15 +162,44 @@ class Reader:
         else:
             self._relate(target, _snake(subject), "many_to_one", subject, source)
 
+    def _associate(
+        self, reading: Reading, subject: str | None, target_noun: Noun, row: Noun
+    ) -> None:
+        """ "Members borrow books": each loan is of one book, to one member; when the one who
+        borrows is no entity (an account, "people"), the loan is theirs."""
+        source = reading.clause.source
+        target, joined = self.catalog.match(target_noun.words), self.catalog.match(row.words)
+        if target is None or joined is None or joined == target:
+            return
+        name = field_name((*target_noun.words[:-1], singularize(target_noun.head)))
+        self._relate(joined, name, "many_to_one", target, source)
+        if subject and subject != joined:
+            self._relate(joined, _snake(subject), "many_to_one", subject, source)
+        elif not subject:
+            self.blueprint.mark(joined, "owned", source)
+
+    def _about(self, reading: Reading, target_noun: Noun) -> None:
+        """ "Users post comments on articles": each comment is on one article."""
+        target = self.catalog.match(target_noun.words)
+        about = self.catalog.match(reading.about.words) if reading.about is not None else None
+        if target is None or about is None or reading.about is None or about == target:
+            return
+        name = field_name((*reading.about.words[:-1], singularize(reading.about.head)))
+        self._relate(target, name, "many_to_one", about, reading.clause.source)
+
     def _owned_by_account(self, reading: Reading) -> None:
         """ "Users create posts", "each user sees their own notes": with accounts only, the
         posts and the notes are owned."""
         actor, target_noun = reading.clause.subject, reading.target
-        if actor is None or target_noun is None or actor.head not in ACCOUNT_NOUNS:
+        if actor is None or target_noun is None:
+            return
+        if actor.head not in ACCOUNT_NOUNS and not reading.made:
             return
         target = self.catalog.match(target_noun.words)
         theirs = reading.clause.verb in _CREATING_VERBS or target_noun.article in POSSESSIVES
-        if target and not self.accounts_are_entity and theirs:
+        if target and reading.made and self._match(actor) is None:
+            self.blueprint.mark(target, "owned", reading.clause.source)  # the commenter's
+        elif target and not self.accounts_are_entity and theirs:
             self.blueprint.mark(target, "owned", reading.clause.source)
 
     def _match(self, noun: Noun | None) -> str | None:

@@ -87,7 +87,41 @@ NOUN_VERBS: Final = _words(
     "message vote rent loan lease answer bid offer invoice bill store file upload claim "
     "design test run ride quote train cook issue host play work lead start end stock ticket "
     "tag label bookmark favorite favourite like estimate count measure process need "
-    "reference release place link point supply"
+    "reference release place link point supply park water open leave"
+)
+
+# Words before an entity's noun that mark some of its rows as an account's ("favourite recipes",
+# "starred repos"): no part of the entity's name. Where the accounts are an entity, "users save
+# favourite recipes" is a many-to-many ``favourite_recipes`` from User to Recipe; where they are
+# the built-in account model the link is left out, the entity stays the one named.
+FAVOURITE_WORDS: Final = _words(
+    "favourite favorite favourited favorited saved starred liked bookmarked pinned"
+)
+# Verbs that make their object ("users post comments on articles", "customers leave reviews for
+# products"): a preposition after the object names what the new row is about.
+MAKING_VERBS: Final = _words(
+    "post write publish submit leave send give place make create file raise open upload log "
+    "record share buy purchase order"
+)
+# What the object of a making verb may be about, after the object: "comments on articles".
+ABOUT_PREPOSITIONS: Final = _words("on for about to of")
+# Verbs whose doing is itself a row: "readers can comment on posts" makes comments.
+VERB_ROWS: Final = {
+    "comment": "comments", "vote": "votes", "bid": "bids", "reply": "replies",
+    "apply": "applications",
+}  # fmt: skip
+
+# Verbs between someone and a thing that are a row of their own: "members borrow books" is a
+# loan of one book to one member (Loan → Member, Loan → Book), which has dates and a status a
+# foreign key on Book could not hold. Base form → the row's noun, in the plural.
+ASSOCIATION_VERBS: Final = {
+    "borrow": "loans", "loan": "loans", "rent": "rentals", "book": "bookings",
+    "reserve": "reservations",
+}  # fmt: skip
+# Objects of those verbs that are already the row ("patients book appointments"): the object
+# keeps its own foreign key to the one who acts, as any other verb's object does.
+BOOKED_ROWS: Final = _words(
+    "appointment booking reservation loan rental visit session consultation ticket order slot"
 )
 
 # Singular nouns that take a plural verb as often as a singular one ("staff need accounts",
@@ -115,7 +149,7 @@ META_NOUNS: Final = _words(
     "delete id ids uuid uuids schema schemas relation relations relationship relationships "
     "something example examples default defaults detail details minute minutes hour hours "
     "second seconds day days week weeks month months year years type kind tool everything "
-    "anything best end start crm cms erp"
+    "anything best end start crm cms erp spec specs specification overview summary"
 )
 # Words for the kind of interface, never part of the project's name ("a REST API for a
 # bookstore" is bookstore_api).
@@ -147,6 +181,10 @@ PURPOSE_MARKERS: Final = _words("to that which for")
 FIELD_NAMES: Final = _words(
     "title name slug nickname username surname phone status color colour isbn sku"
 )
+# Plural field words that name a list, kept plural where a plural subject has them ("recipes
+# have notes"); any other plural field word names one value per row ("books have titles" →
+# ``title``, "products have prices" → ``price``).
+LIST_FIELD_WORDS: Final = _words("notes remarks comments links urls hours details instructions")
 ACCOUNT_NOUNS: Final = _words("user users")
 # "Each customer has an account": signing up. The account is the built-in User, so "account" is
 # an entity only where the prompt gives accounts fields of their own ("accounts have a balance").
@@ -157,7 +195,12 @@ LOGIN_VERBS: Final = _words("log sign")
 LOGIN_PARTICLES: Final = _words("in on into up")
 PUBLIC_NOUNS: Final = _words(
     "anyone everyone everybody anybody public guest guests visitor visitors anonymous "
-    "unauthenticated world"
+    "unauthenticated world people persons someone somebody"
+)
+# Anyone at all: as the subject of what someone may do ("people can rent bikes", "visitors can
+# browse events") a principal, not an entity, unless a sentence gives them fields.
+PEOPLE_AT_LARGE: Final = _words(
+    "people persons someone somebody anyone anybody everyone everybody visitor visitors"
 )
 # Public principals that are never entities ("guests" may be a hotel's).
 NOBODY_IN_PARTICULAR: Final = _words(

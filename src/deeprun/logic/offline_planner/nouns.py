@@ -131,6 +131,9 @@ def _acts_as_verb(tokens: Tokens, index: int) -> bool:
         return before in ("for", "by", "of") and low.endswith("ing")
     if _after_verb(tokens, index - 1):
         return False  # "to store books": the object of a verb
+    object_of = index > 1 and (tokens[index - 2].low in _HAVE or _after_verb(tokens, index - 2))
+    if object_of and not _plain_plural(before):
+        return False  # "have service records", "submit leave requests"; not "lets users post"
     if before and tokens[index - 1].kind == "word" and before not in _CLAUSE_OPENERS:
         return after is not None and after.kind == "word" and _agrees(before, low, inflected, after)
     return (
