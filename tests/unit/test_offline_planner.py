@@ -12,9 +12,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from deeprun.logic.canonical_json import canonical_bytes
+from deeprun.logic.compiler import plan as compile_plan
 from deeprun.logic.naming import singularize
 from deeprun.logic.offline_planner import OfflinePlan, plan_offline
 from deeprun.logic.review import review
+from deeprun.services import specs
 
 PROMPTS = [
     (
@@ -1498,3 +1501,29 @@ def test_a_spec_heading_is_no_entity() -> None:
     )
     assert set(_entities(plan)) == {"Task"}
     assert plan.document["auth"]["roles"] == ["admin", "manager", "user"]
+
+
+def test_links_from_the_account_move_to_the_other_side_so_the_spec_compiles() -> None:
+    """With auth on, User is the account table, which takes no relations of its own."""
+    for prompt, holder in (
+        (
+            "Users log in. Each user has a nickname and belongs to a team. Teams have a name.",
+            "Team",
+        ),
+        ("Users log in. Each user has a bio. Users save favourite recipes with a title.", "Recipe"),
+    ):
+        plan = plan_offline(prompt)
+        _passes_review(plan)
+        assert (holder, "many_to_many", "User") in _relations(plan)
+        assert "relations" not in _entities(plan)["User"]
+        normalized = specs.normalize(canonical_bytes(plan.document)).canonical
+        assert normalized is not None
+        assert "app/modules/user/router.py" in compile_plan(normalized)
+    followers = plan_offline("Members log in. Each user has a nickname. Users follow other users.")
+    assert "relations" not in _entities(followers)["User"]
+
+
+def test_without_auth_a_user_keeps_its_relations() -> None:
+    plan = plan_offline("Each user has a name and belongs to a team. Teams have a name.")
+    assert plan.document["auth"]["enabled"] is False
+    assert ("User", "many_to_one", "Team") in _relations(plan)

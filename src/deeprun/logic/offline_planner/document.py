@@ -7,11 +7,12 @@ and access settings appear only where auth is on.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Final
 
-from deeprun.logic.naming import to_snake
+from deeprun.logic.naming import default_table_name, to_snake
 from deeprun.logic.offline_planner.access import Access
-from deeprun.logic.offline_planner.draft import Blueprint, EntityDraft, Field
+from deeprun.logic.offline_planner.draft import Blueprint, EntityDraft, Field, RelationDraft
 from deeprun.logic.offline_planner.relations import Relation, build, merge
 from deeprun.logic.review.context import ACCOUNT_ENTITY
 from deeprun.logic.review.reserved import (
@@ -31,6 +32,7 @@ _TEXTUAL: Final = frozenset({"string", "text"})
 _MAX_FIELDS: Final = 250
 _OPERATIONS: Final = ("create", "read", "update", "delete")
 _KEEP_SEARCHABLE: Final = 3
+_M2M: Final = "many_to_many"
 
 
 def entity_documents(
@@ -42,12 +44,29 @@ def entity_documents(
     for draft in drafts.values():
         _clean_fields(draft, blueprint, access.enabled)
     _apply_ownership(drafts, access)
-    relations = build(merge(blueprint.relations, set(drafts)), drafts)
+    claims = _off_the_account(blueprint.relations) if access.enabled else blueprint.relations
+    relations = build(merge(claims, set(drafts)), drafts)
     for draft in drafts.values():
         if not draft.fields:
             default = _default_field(draft.name)
             draft.fields[default] = {"name": default, "type": "string"}
     return [_entity(d, relations[d.name], access) for d in drafts.values()]
+
+
+def _off_the_account(claims: list[RelationDraft]) -> list[RelationDraft]:
+    """With auth on, ``User`` is the account table, which holds no relations of its own: "users
+    belong to teams" or "users save favourite recipes" becomes a many-to-many from the other
+    side to the accounts (listed both ways); accounts related to accounts are left out."""
+    moved: list[RelationDraft] = []
+    for claim in claims:
+        if claim.source != ACCOUNT_ENTITY:
+            moved.append(claim)
+        elif claim.target != ACCOUNT_ENTITY:
+            name = default_table_name(ACCOUNT_ENTITY) or "users"
+            moved.append(
+                replace(claim, source=claim.target, target=ACCOUNT_ENTITY, name=name, kind=_M2M)
+            )
+    return moved
 
 
 def _default_field(entity: str) -> str:
