@@ -264,3 +264,27 @@ def test_compile_refuses_1_1_features_it_cannot_generate_yet(tmp_path: Path) -> 
     assert error["code"] == "ERR_NOT_BUILT"
     assert "/entities/2/soft_delete" in error["message"]
     assert not (tmp_path / "out").exists()
+
+
+def test_compile_loads_none_of_the_other_verbs_services(tmp_path: Path) -> None:
+    """A process runs one verb; the gates', benches' and planner's imports would cost compile
+    a third of a second."""
+    out = str(tmp_path / "out")
+    traced = {"PYTHONPROFILEIMPORTTIME": "1"}
+    result = run_with_env(traced, "compile", str(EXAMPLES / "shop-1.0.json"), "-o", out, "--json")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.decode().splitlines()
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in lines if line.startswith("import time:")}
+    assert {"deeprun.services.compiling", "deeprun.adapters.ruff_formatter"} <= loaded
+    others = {
+        "deeprun.services.readiness",
+        "deeprun.services.architecture",
+        "deeprun.services.planning",
+        "deeprun.services.bench_perf",
+        "deeprun.services.bench_reliability",
+        "deeprun.adapters.databases",
+        "deeprun.adapters.http_probe",
+        "httpx",
+        "grimp",
+    }
+    assert sorted(loaded & others) == []

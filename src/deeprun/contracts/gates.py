@@ -23,6 +23,7 @@ GATES = (
     "fuzz",
     "container",
 )
+FUZZ_EXAMPLES = 5  # the fuzz gate's cases per operation and phase, unless asked otherwise
 
 
 class Severity(StrEnum):

@@ -1,4 +1,8 @@
-"""The composition root: the one place that picks real adapters. Tests pass fakes instead."""
+"""The composition root: the one place that picks real adapters. Tests pass fakes instead.
+
+Each factory imports the adapters it builds: a process runs one command, and ``deeprun compile``
+should not load the HTTP clients, database drivers, fuzzers and planners of the other commands.
+"""
 
 from __future__ import annotations
 
@@ -12,35 +16,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deeprun.adapters.cache_dir import cache_root
-from deeprun.adapters.databases import EmbeddedServer, PostgresDatabases
-from deeprun.adapters.hadolint import Hadolint
-from deeprun.adapters.http_client import LoopbackHttp
-from deeprun.adapters.http_probe import HttpxProbe
-from deeprun.adapters.import_graph import GrimpImportGraph
-from deeprun.adapters.loopback import free_port
-from deeprun.adapters.podman import Podman
-from deeprun.adapters.project_files import FilesystemProject
-from deeprun.adapters.providers import open_model
-from deeprun.adapters.ruff_formatter import RuffFormatter
-from deeprun.adapters.sandbox import ProcessSandbox
-from deeprun.adapters.schemathesis_fuzzer import SchemathesisFuzzer
-from deeprun.adapters.template_cache import keep_compiled
-from deeprun.adapters.tree_writer import FilesystemTreeWriter
-from deeprun.adapters.uv_installer import UvInstaller
-from deeprun.adapters.wrk import WrkLoad
 from deeprun.contracts.errors import ProviderConfigError
 from deeprun.contracts.planning import OFFLINE
-from deeprun.logic.compiler.render import environment as template_environment
-from deeprun.ports.compiling import Formatter, TreeWriter
-from deeprun.ports.language_model import LanguageModel
-from deeprun.services.architecture import ArchitectureTools
-from deeprun.services.bench_load import LoadTools
-from deeprun.services.bench_perf import PerfKit
-from deeprun.services.bench_reliability import Kit
-from deeprun.services.gate_steps import Tools
-from deeprun.services.planning import Pacing, PromptToSpecAgent
+
+if TYPE_CHECKING:
+    from deeprun.adapters.podman import Podman
+    from deeprun.ports.compiling import Formatter, TreeWriter
+    from deeprun.ports.language_model import LanguageModel
+    from deeprun.services.architecture import ArchitectureTools
+    from deeprun.services.bench_load import LoadTools
+    from deeprun.services.bench_perf import PerfKit
+    from deeprun.services.bench_reliability import Kit
+    from deeprun.services.gate_steps import Tools
+    from deeprun.services.planning import PromptToSpecAgent
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +41,11 @@ class Adapters:
 
 
 def bootstrap(formatter: Formatter | None = None, writer: TreeWriter | None = None) -> Adapters:
+    from deeprun.adapters.ruff_formatter import RuffFormatter
+    from deeprun.adapters.template_cache import keep_compiled
+    from deeprun.adapters.tree_writer import FilesystemTreeWriter
+    from deeprun.logic.compiler.render import environment as template_environment
+
     keep_compiled(template_environment(), cache_root() / "templates")
     return Adapters(formatter or RuffFormatter(), writer or FilesystemTreeWriter())
 
@@ -57,6 +53,8 @@ def bootstrap(formatter: Formatter | None = None, writer: TreeWriter | None = No
 def language_model(provider: str | None, model: str | None) -> LanguageModel | None:
     """The configured vendor model, or None for the offline planner (the default: nothing
     leaves the machine unless a provider is named)."""
+    from deeprun.adapters.providers import open_model
+
     name = (provider or OFFLINE).strip().lower()
     if name != OFFLINE:
         return open_model(name, model, os.environ)
@@ -69,10 +67,17 @@ def language_model(provider: str | None, model: str | None) -> LanguageModel | N
 
 
 def prompt_agent(provider: str | None, model: str | None) -> PromptToSpecAgent:
+    from deeprun.services.planning import Pacing, PromptToSpecAgent
+
     return PromptToSpecAgent(language_model(provider, model), Pacing(time.sleep, random.random))
 
 
 def architecture_tools() -> ArchitectureTools:
+    from deeprun.adapters.hadolint import Hadolint
+    from deeprun.adapters.import_graph import GrimpImportGraph
+    from deeprun.adapters.project_files import FilesystemProject
+    from deeprun.services.architecture import ArchitectureTools
+
     return ArchitectureTools(FilesystemProject(), GrimpImportGraph(), Hadolint())
 
 
@@ -82,6 +87,14 @@ def gate_tools(workdir: Path, cache: Path | None = None) -> Iterator[Tools]:
     when set, else deeprun's embedded PostgreSQL, started here and stopped on exit. ``cache``
     replaces deeprun's cache folder for the venvs and the database (``bench perf``'s cold run);
     the container store stays in deeprun's cache: its base image cannot be rebuilt offline."""
+    from deeprun.adapters.databases import EmbeddedServer, PostgresDatabases
+    from deeprun.adapters.http_probe import HttpxProbe
+    from deeprun.adapters.loopback import free_port
+    from deeprun.adapters.sandbox import ProcessSandbox
+    from deeprun.adapters.schemathesis_fuzzer import SchemathesisFuzzer
+    from deeprun.adapters.uv_installer import UvInstaller
+    from deeprun.services.gate_steps import Tools
+
     shared = cache_root()
     cache = cache or shared
     external = os.environ.get("DEEPRUN_GATE_DATABASE_URL")
@@ -109,6 +122,8 @@ def gate_tools(workdir: Path, cache: Path | None = None) -> Iterator[Tools]:
 
 def container_engine(cache: Path | None = None) -> Podman:
     """The engine the container gate builds and runs images with (its store under ``cache``)."""
+    from deeprun.adapters.podman import Podman
+
     return Podman((cache or cache_root()) / "containers")
 
 
@@ -127,6 +142,8 @@ def scratch_folder() -> Iterator[Path]:
 def reliability_kit(provider: str | None, model: str | None) -> Kit:
     """What `bench reliability` runs a case with: the planner, the compiler's adapters and,
     per case, the same gate tools as `check ready`."""
+    from deeprun.services.bench_reliability import Kit
+
     adapters = bootstrap()
     return Kit(
         prompt_agent(provider, model),
@@ -142,6 +159,12 @@ def reliability_kit(provider: str | None, model: str | None) -> Kit:
 def load_tools(workdir: Path) -> Iterator[LoadTools]:
     """What ``bench perf`` loads servers with: the gates' installer, database server and health
     probe, a sandbox that reports memory, httpx on loopback and wrk."""
+    from deeprun.adapters.http_client import LoopbackHttp
+    from deeprun.adapters.loopback import free_port
+    from deeprun.adapters.sandbox import ProcessSandbox
+    from deeprun.adapters.wrk import WrkLoad
+    from deeprun.services.bench_load import LoadTools
+
     with gate_tools(workdir) as tools:
         yield LoadTools(
             launcher=ProcessSandbox(workdir / "home"),
@@ -155,6 +178,9 @@ def load_tools(workdir: Path) -> Iterator[LoadTools]:
 
 
 def perf_kit() -> PerfKit:
+    from deeprun.adapters.sandbox import ProcessSandbox
+    from deeprun.services.bench_perf import PerfKit
+
     adapters = bootstrap()
     return PerfKit(
         formatter=adapters.formatter,

@@ -1,13 +1,18 @@
-"""The ``deeprun`` command. Each verb reads, calls one service, and finishes one session."""
+"""The ``deeprun`` command. Each verb reads, calls one service, and finishes one session.
+
+A process runs one verb, so each verb imports the services it calls in its own body: ``deeprun
+compile`` should not load the gates, benches and planners of the other verbs (a third of a second).
+"""
 
 from __future__ import annotations
 
+import gc
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import structlog
 import typer
@@ -22,7 +27,7 @@ from deeprun.contracts.errors import (
     NotReadyError,
     SpecInvalidError,
 )
-from deeprun.contracts.gates import GATES, Readiness
+from deeprun.contracts.gates import FUZZ_EXAMPLES, GATES, Readiness
 from deeprun.contracts.planning import PROVIDERS, Draft
 from deeprun.contracts.spec_ir import SPEC_VERSIONS
 from deeprun.entrypoints.bootstrap import (
@@ -53,15 +58,11 @@ from deeprun.entrypoints.render import (
 from deeprun.entrypoints.session import Session, session
 from deeprun.logic.canonical_json import canonical_bytes, canonical_json, pretty_json
 from deeprun.logic.identity import execution_id as derive_execution_id
-from deeprun.logic.reliability import CaseRun
-from deeprun.services import architecture, compiling, readiness, specs
-from deeprun.services import bench_compile as bench_compile_service
-from deeprun.services import bench_inputs as bench_inputs_service
-from deeprun.services import bench_perf as bench_perf_service
-from deeprun.services import bench_planner as bench_planner_service
-from deeprun.services import bench_reliability as bench_reliability_service
-from deeprun.services.bench_load import LoadOptions
-from deeprun.services.gate_steps import Policy
+
+if TYPE_CHECKING:
+    from deeprun.logic.reliability import CaseRun
+    from deeprun.services.bench_reliability import Case, Progress
+    from deeprun.services.gate_steps import Policy
 
 log = structlog.get_logger("deeprun.cli")
 app = typer.Typer(
@@ -80,7 +81,6 @@ app.add_typer(bench_app, name="bench")
 check_app = typer.Typer(help="Gates that prove a generated project ready.", no_args_is_help=True)
 app.add_typer(check_app, name="check")
 
-DEFAULT_POLICY = Policy()
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLES_DIR = REPO / "examples"
 PLANNER_CORPUS = REPO / "bench" / "planner" / "cases"
@@ -127,6 +127,8 @@ def spec_validate(
     source: Source, json_output: JsonOutput = False, execution_id: ExecutionId = None
 ) -> None:
     """Review a spec and report every problem at once."""
+    from deeprun.services import specs
+
     with session("spec.validate", json_output, execution_id) as run:
         result = specs.validate(run.read(source))
         payload = {**result.summary(), "problems": [p.to_dict() for p in result.problems]}
@@ -141,6 +143,8 @@ def spec_normalize(
     source: Source, json_output: JsonOutput = False, execution_id: ExecutionId = None
 ) -> None:
     """Print the canonical IR of a valid spec (sorted keys, defaults explicit)."""
+    from deeprun.services import specs
+
     with session("spec.normalize", json_output, execution_id) as run:
         result = specs.normalize(run.read(source))
         payload = {**result.summary(), "spec": result.canonical}
@@ -154,6 +158,8 @@ def spec_schema(
     execution_id: ExecutionId = None,
 ) -> None:
     """Print the JSON Schema of a Spec IR version."""
+    from deeprun.services import specs
+
     with session("spec.schema", json_output, execution_id) as run:
         schema = specs.schema(version)
         payload = {"spec_version": version, "schema": schema}
@@ -190,12 +196,15 @@ def new(  # noqa: PLR0917 - Typer passes options positionally
         bool, typer.Option("--check", help="Then run every readiness gate on the project.")
     ] = False,
     allow_skip: AllowSkip = None,
-    fuzz_examples: FuzzExamples = DEFAULT_POLICY.fuzz_examples,
+    fuzz_examples: FuzzExamples = FUZZ_EXAMPLES,
     zip_path: ZipPath = None,
     json_output: JsonOutput = False,
     execution_id: ExecutionId = None,
 ) -> None:
     """Prompt to project: plan a spec, review it, compile it (and with --check, prove it ready)."""
+    from deeprun.services import compiling
+    from deeprun.services.gate_steps import Policy
+
     with session("new", json_output, execution_id) as run:
         draft = _plan(run, prompt, provider, model)
         _step(run, "compiling")
@@ -272,6 +281,8 @@ def compile_spec(  # noqa: PLR0917 - Typer passes options positionally
 ) -> None:
     """Compile a spec into a FastAPI + PostgreSQL project (review runs first). Onto a project
     deeprun generated, upgrade it: your edits are merged, the next migration is written."""
+    from deeprun.services import compiling
+
     with session("compile", json_output, execution_id) as run:
         adapters = bootstrap()
         compiled = compiling.compile_to(
@@ -298,6 +309,8 @@ def check_architecture(
     root: ProjectDir, json_output: JsonOutput = False, execution_id: ExecutionId = None
 ) -> None:
     """Static rules: structure, layers, module isolation, cycles, code, security, Dockerfile."""
+    from deeprun.services import architecture
+
     with session("check.architecture", json_output, execution_id) as run:
         folder = _project_folder(root)
         run.identify(str(folder).encode())
@@ -318,11 +331,13 @@ def check_ready(  # noqa: PLR0917 - Typer passes options positionally
     fail_fast: Annotated[
         bool, typer.Option("--fail-fast", help="Skip the remaining gates after a failure.")
     ] = False,
-    fuzz_examples: FuzzExamples = DEFAULT_POLICY.fuzz_examples,
+    fuzz_examples: FuzzExamples = FUZZ_EXAMPLES,
     json_output: JsonOutput = False,
     execution_id: ExecutionId = None,
 ) -> None:
     """The v1-ready verdict: every gate runs for real; YES only if all pass."""
+    from deeprun.services.gate_steps import Policy
+
     with session("check.ready", json_output, execution_id) as run:
         folder = _project_folder(root)
         run.identify(str(folder).encode())
@@ -337,6 +352,8 @@ def check_ready(  # noqa: PLR0917 - Typer passes options positionally
 
 
 def _readiness(run: Session, folder: Path, policy: Policy) -> Readiness:
+    from deeprun.services import readiness
+
     with (
         tempfile.TemporaryDirectory(prefix="deeprun-ready-") as work,
         gate_tools(Path(work)) as tools,
@@ -361,6 +378,8 @@ def bench_inputs(
     execution_id: ExecutionId = None,
 ) -> None:
     """Time and memory of review on good specs and on input it must refuse."""
+    from deeprun.services import bench_inputs as bench_inputs_service
+
     with session("bench.inputs", json_output, execution_id) as run:
         results = bench_inputs_service.run(time.perf_counter, repeat)
         payload = {"cases": [r.to_dict() for r in results], "repeat": repeat}
@@ -374,6 +393,8 @@ def bench_compile(
     execution_id: ExecutionId = None,
 ) -> None:
     """Compile time by stage for 1, 10 and 50 entities and the ten-entity example."""
+    from deeprun.services import bench_compile as bench_compile_service
+
     with session("bench.compile", json_output, execution_id) as run:
         example = EXAMPLES_DIR / "crm-ten-entities-1.0.json"
         extra = {"crm example": example.read_bytes()} if example.is_file() else {}
@@ -407,6 +428,9 @@ def bench_perf(  # noqa: PLR0917 - Typer passes options positionally
 ) -> None:
     """Compile time by spec size, gate times cold and warm, and the generated API under load
     beside hand-written FastAPI and Starlette references, all in one run."""
+    from deeprun.services import bench_perf as bench_perf_service
+    from deeprun.services.bench_load import LoadOptions
+
     with session("bench.perf", json_output, execution_id) as run:
         load = LoadOptions(duration, warmup, connections, threads, rows)
         parts = frozenset(only or bench_perf_service.PARTS)
@@ -426,6 +450,8 @@ def bench_planner(
     execution_id: ExecutionId = None,
 ) -> None:
     """Recall and precision of the planner (offline by default) on a corpus of prompts."""
+    from deeprun.services import bench_planner as bench_planner_service
+
     with session("bench.planner", json_output, execution_id) as run:
         if not corpus.is_dir():
             raise InputError(f"{corpus} is not a folder")
@@ -453,13 +479,15 @@ def bench_reliability(  # noqa: PLR0917 - Typer passes options positionally
     output: Annotated[
         Path | None, typer.Option("--output", help="Also write the report as a JSON file.")
     ] = None,
-    fuzz_examples: FuzzExamples = DEFAULT_POLICY.fuzz_examples,
+    fuzz_examples: FuzzExamples = FUZZ_EXAMPLES,
     provider: Provider = None,
     model: Model = None,
     json_output: JsonOutput = False,
     execution_id: ExecutionId = None,
 ) -> None:
     """How many cases come out ready: plan, review, compile and `check ready`, no reruns."""
+    from deeprun.services import bench_reliability as bench_reliability_service
+
     with session("bench.reliability", json_output, execution_id) as run:
         cases = _reliability_cases(corpus)
         settings_seed = canonical_bytes([iterations, fuzz_examples, provider, model])
@@ -483,21 +511,23 @@ def bench_reliability(  # noqa: PLR0917 - Typer passes options positionally
         run.succeed(payload, show)
 
 
-def _reliability_cases(corpus: Path) -> list[bench_reliability_service.Case]:
+def _reliability_cases(corpus: Path) -> list[Case]:
     """The corpus's *.json (spec lane) and *.txt (prompt lane) files, in sorted order."""
+    from deeprun.services.bench_reliability import Case
+
     if not corpus.is_dir():
         raise InputError(f"{corpus} is not a folder")
     lanes = {".json": "spec", ".txt": "prompt"}
     paths = sorted(p for p in corpus.iterdir() if p.suffix in lanes and p.is_file())
     if not paths:
         raise InputError(f"{corpus} holds no *.json or *.txt cases")
-    return [
-        bench_reliability_service.Case(p.name, lanes[p.suffix], read_source(str(p))) for p in paths
-    ]
+    return [Case(p.name, lanes[p.suffix], read_source(str(p))) for p in paths]
 
 
-def _bench_progress(run: Session) -> bench_reliability_service.Progress:
-    def started(number: int, count: int, case: bench_reliability_service.Case) -> None:
+def _bench_progress(run: Session) -> Progress:
+    from deeprun.services.bench_reliability import Progress
+
+    def started(number: int, count: int, case: Case) -> None:
         _step(run, f"{number}/{count} {case.name} ({case.lane})")
 
     def finished(number: int, count: int, result: CaseRun) -> None:
@@ -507,7 +537,7 @@ def _bench_progress(run: Session) -> bench_reliability_service.Progress:
     def gate(name: str) -> None:
         log.info("gate.start", gate=name)
 
-    return bench_reliability_service.Progress(started, gate, finished)
+    return Progress(started, gate, finished)
 
 
 def main() -> None:
@@ -516,9 +546,10 @@ def main() -> None:
         code = app(standalone_mode=False)
     except typer.TyperException as exc:
         _usage_error(exc)
-        sys.exit(exc.exit_code)
+        code = exc.exit_code
     except typer.Abort:
-        sys.exit(130)
+        code = 130
+    gc.freeze()  # the process ends: its teardown need not search every object for cycles (50 ms)
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -12,12 +13,14 @@ from deeprun.contracts.errors import DeeprunError, SpecGenerationError, SpecInva
 from deeprun.contracts.gates import Failure, GateStatus, Readiness
 from deeprun.contracts.planning import Draft
 from deeprun.contracts.problems import Problem
-from deeprun.logic.reliability import NO_ENGINE, CaseRun, Reliability, histogram
-from deeprun.services.bench_compile import CompileTiming
-from deeprun.services.bench_inputs import CaseResult
-from deeprun.services.bench_load import LoadReport
-from deeprun.services.bench_perf import COLD_MEANS, CompileReport, GateReport, PerfReport
-from deeprun.services.bench_planner import PlannerBench
+
+if TYPE_CHECKING:  # the reports' types only: every command shows errors, few run a bench
+    from deeprun.logic.reliability import CaseRun, Reliability
+    from deeprun.services.bench_compile import CompileTiming
+    from deeprun.services.bench_inputs import CaseResult
+    from deeprun.services.bench_load import LoadReport
+    from deeprun.services.bench_perf import CompileReport, GateReport, PerfReport
+    from deeprun.services.bench_planner import PlannerBench
 
 _STATUS_STYLE = {
     GateStatus.PASSED: "[green]passed[/]",
@@ -147,6 +150,8 @@ def _show_perf_compile(console: Console, compiled: CompileReport) -> None:
 
 
 def _show_perf_gates(console: Console, gates: GateReport) -> None:
+    from deeprun.services.bench_perf import COLD_MEANS
+
     table = Table(title="check architecture (s)", show_edge=False, header_style="bold")
     for column in ("stage", "first", "second"):
         table.add_column(column, justify="left" if column == "stage" else "right")
@@ -297,6 +302,8 @@ def show_planner_bench(console: Console, result: PlannerBench) -> None:
 
 def show_reliability_case(console: Console, number: int, count: int, run: CaseRun) -> None:
     """One line per case as the bench goes."""
+    from deeprun.logic.reliability import NO_ENGINE
+
     where = f"{escape(run.case)} [dim]({run.lane}, iteration {run.iteration})[/]"
     took = f"{run.total:.1f} s"
     if run.passed:
@@ -319,6 +326,8 @@ def _first_failure(run: CaseRun, width: int) -> str:
 
 
 def show_reliability_bench(console: Console, report: Reliability) -> None:
+    from deeprun.logic.reliability import NO_ENGINE, histogram
+
     table = Table(show_edge=False, header_style="bold")
     for column in ("case", "lane", "iter", "result", "failed at", "seconds", "first failure"):
         table.add_column(column, justify="right" if column in ("iter", "seconds") else "left")

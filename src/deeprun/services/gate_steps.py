@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from deeprun.contracts.gates import Failure, GateStatus, Severity
+from deeprun.contracts.gates import FUZZ_EXAMPLES, Failure, GateStatus, Severity
 from deeprun.logic import failures as parse
 from deeprun.logic.project_pins import project_requirements
 from deeprun.ports.gates import (
@@ -50,7 +50,7 @@ class Tools:
 class Policy:
     allowed_skips: frozenset[str] = frozenset()
     fail_fast: bool = False  # after the first failure, skip the rest (the verdict is NO anyway)
-    fuzz_examples: int = 5  # per operation and phase
+    fuzz_examples: int = FUZZ_EXAMPLES
     boot_budget: float = 30.0  # seconds until /health must answer 200
     command_timeout: float = 600.0
 
