@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SECRET = os.environ["JWT_SECRET"]
 COLUMNS = "id, name, category, price, in_stock"
-POOL = {"min_size": 10, "max_size": 20}  # the generated app's: pool_size 10, overflow 10
+POOL = {"min_size": 10, "max_size": 20}  # at most 20 connections, as the generated app's fixed pool
 
 
 class ItemCreate(BaseModel):

@@ -27,7 +27,7 @@ from starlette.routing import Route
 
 SECRET = os.environ["JWT_SECRET"]
 COLUMNS = "id, name, category, price, in_stock"
-POOL = {"min_size": 10, "max_size": 20}  # the generated app's: pool_size 10, overflow 10
+POOL = {"min_size": 10, "max_size": 20}  # at most 20 connections, as the generated app's fixed pool
 BIGINT_MAX = 2**63 - 1
 UNAUTHORIZED = JSONResponse({"detail": "Invalid or expired token"}, status_code=401)
 INVALID = JSONResponse({"detail": "The request is invalid"}, status_code=422)

@@ -213,7 +213,12 @@ def test_a_realistic_edit_breaks_its_rule_where_it_was_made(
 INERT: dict[str, tuple[str, tuple[Edit, ...]]] = {
     "cors wildcard comment": (
         "app/main.py",
-        (("    app.add_middleware(\n", '    # allow_origins=["*"]\n    app.add_middleware(\n'),),
+        (
+            (
+                "        app.add_middleware(\n",
+                '        # allow_origins=["*"]\n        app.add_middleware(\n',
+            ),
+        ),
     ),
     "cors wildcard string": (
         "app/main.py",

@@ -19,7 +19,7 @@ from deeprun.logic.compiler.support import unsupported
 from deeprun.logic.migration_history import History, is_revision
 from deeprun.logic.review import review
 
-TEMPLATE_VERSION: Final = "fastapi-postgres/2026.11.2"
+TEMPLATE_VERSION: Final = "fastapi-postgres/2026.11.3"
 
 FileTree = dict[str, bytes]
 """Relative POSIX paths to file contents."""

@@ -49,7 +49,8 @@ IMPORTED_CLASS_NAMES: Final = frozenset(
      "UuidId", "IdPath", "PublicPage", "SortKey", "EmailText", "HttpUrlText", "RequiredJson",
      "FiniteDecimal", "InstrumentedAttribute", "Path", "Iterator", "TypeVar", "Generic",
      "AfterValidator", "WithJsonSchema", "HttpUrl", "TypeAdapter", "Api", "RoleAccounts",
-     "Headers", "ServiceDep", "ProbeDep", "AuthService", "Settings", "FastAPI"}
+     "Headers", "ServiceDep", "ProbeDep", "AuthService", "Settings", "FastAPI", "AsyncEngine",
+     "AsyncConnection", "Params", "Statements"}
 )  # fmt: skip
 
 
