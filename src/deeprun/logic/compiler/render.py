@@ -8,7 +8,7 @@ from typing import Any
 
 import jinja2
 
-from deeprun.logic.compiler import pins
+from deeprun.logic.compiler import imports, pins
 from deeprun.logic.compiler.project import ModuleView, ProjectView, factory
 from deeprun.logic.compiler.revision import RevisionView, initial
 from deeprun.logic.compiler.schema import schema
@@ -86,18 +86,23 @@ def environment() -> jinja2.Environment:
 
 
 def render(project: ProjectView) -> dict[str, str]:
-    """Every output path of the project and its text, before formatting."""
+    """Every output path of the project and its text, before formatting (unused imports of
+    the Python modules already pruned)."""
     env = environment()
     base = _base_context(project)
-    return {
+    rendered = {
         path: env.get_template(template).render({**base, **extra})
         for path, template, extra in _jobs(project)
+    }
+    return {
+        path: imports.prune(text) if path.endswith(".py") else text
+        for path, text in rendered.items()
     }
 
 
 def render_revision(view: RevisionView) -> str:
     """A later revision's text: the same template as the initial one."""
-    return environment().get_template(REVISION_TEMPLATE).render({"migration": view})
+    return imports.prune(environment().get_template(REVISION_TEMPLATE).render({"migration": view}))
 
 
 def _base_context(project: ProjectView) -> dict[str, Any]:
