@@ -1516,11 +1516,13 @@ def test_links_from_the_account_move_to_the_other_side_so_the_spec_compiles() ->
         _passes_review(plan)
         assert (holder, "many_to_many", "User") in _relations(plan)
         assert "relations" not in _entities(plan)["User"]
+        assert plan.ignored == ()
         normalized = specs.normalize(canonical_bytes(plan.document)).canonical
         assert normalized is not None
         assert "app/modules/user/router.py" in compile_plan(normalized)
     followers = plan_offline("Members log in. Each user has a nickname. Users follow other users.")
     assert "relations" not in _entities(followers)["User"]
+    assert followers.ignored == ("Users follow other users.",)
 
 
 def test_without_auth_a_user_keeps_its_relations() -> None:

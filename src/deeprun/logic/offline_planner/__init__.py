@@ -77,7 +77,9 @@ def plan_offline(prompt: str) -> OfflinePlan:
         "auth": _auth(access),
         "entities": entity_documents(blueprint, access, catalog.names),
     }
-    return OfflinePlan(document, _ignored(prompt, phrases, used, blueprint.dropped))
+    return OfflinePlan(
+        document, _ignored(prompt, phrases, used - blueprint.unbuilt, blueprint.dropped)
+    )
 
 
 def _clauses(phrases: tuple[Phrase, ...], parsed: list[tuple[int, Tokens]]) -> list[Clause]:

@@ -44,7 +44,7 @@ def entity_documents(
     for draft in drafts.values():
         _clean_fields(draft, blueprint, access.enabled)
     _apply_ownership(drafts, access)
-    claims = _off_the_account(blueprint.relations) if access.enabled else blueprint.relations
+    claims = _off_the_account(blueprint) if access.enabled else blueprint.relations
     relations = build(merge(claims, set(drafts)), drafts)
     for draft in drafts.values():
         if not draft.fields:
@@ -53,15 +53,18 @@ def entity_documents(
     return [_entity(d, relations[d.name], access) for d in drafts.values()]
 
 
-def _off_the_account(claims: list[RelationDraft]) -> list[RelationDraft]:
+def _off_the_account(blueprint: Blueprint) -> list[RelationDraft]:
     """With auth on, ``User`` is the account table, which holds no relations of its own: "users
     belong to teams" or "users save favourite recipes" becomes a many-to-many from the other
-    side to the accounts (listed both ways); accounts related to accounts are left out."""
+    side to the accounts (listed both ways); accounts related to accounts are left out, and the
+    phrase that said so is reported as ignored."""
     moved: list[RelationDraft] = []
-    for claim in claims:
+    for claim in blueprint.relations:
         if claim.source != ACCOUNT_ENTITY:
             moved.append(claim)
-        elif claim.target != ACCOUNT_ENTITY:
+        elif claim.target == ACCOUNT_ENTITY:
+            blueprint.unbuilt.add(claim.origin)
+        else:
             name = default_table_name(ACCOUNT_ENTITY) or "users"
             moved.append(
                 replace(claim, source=claim.target, target=ACCOUNT_ENTITY, name=name, kind=_M2M)

@@ -37,6 +37,7 @@ class Blueprint:
     relations: list[RelationDraft] = field(default_factory=list)
     used: set[int] = field(default_factory=set)  # phrases that went into the document
     dropped: list[tuple[int, int]] = field(default_factory=list)  # spans left out after all
+    unbuilt: set[int] = field(default_factory=set)  # phrases whose relation was left out
 
     def entity(self, name: str, source: int) -> EntityDraft:
         self.used.add(source)
