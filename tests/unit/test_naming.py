@@ -70,6 +70,10 @@ def test_plural_and_singular_round_trip(singular: str, plural: str) -> None:
         ("Categories", "Category", "categories"),
         ("Status", "Status", "statuses"),
         ("person", "Person", "people"),
+        ("check-ins", "CheckIn", "check_ins"),
+        ("sign ups", "SignUp", "sign_ups"),
+        ("Add-on", "AddOn", "add_ons"),
+        ("bus", "Bus", "buses"),
     ],
 )
 def test_entities_are_pascal_singular_with_snake_plural_tables(

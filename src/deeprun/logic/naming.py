@@ -46,6 +46,8 @@ _IRREGULAR: Final = {
     "wolf": "wolves",
 }
 _SINGULAR_OF: Final = {plural: singular for singular, plural in _IRREGULAR.items()}
+# The last word of check-ins, sign-ups, add-ons: too short for the rules, plural all the same.
+_PARTICLE_PLURALS: Final = {"ins": "in", "ups": "up", "ons": "on"}
 _UNCOUNTABLE: Final = frozenset(
     {
         "news", "series", "species", "equipment", "information", "data", "metadata", "media",
@@ -100,6 +102,8 @@ def _is_invariant(word: str) -> bool:
 
 def singularize(word: str) -> str:
     """Singular of one lower-case English noun; unknown shapes are returned unchanged."""
+    if word in _PARTICLE_PLURALS:
+        return _PARTICLE_PLURALS[word]
     if _is_invariant(word) or word in _SINGULAR_ENDING_IN_S or len(word) <= 3:
         return word
     if word in _SINGULAR_OF:
