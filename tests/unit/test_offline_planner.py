@@ -1529,3 +1529,67 @@ def test_without_auth_a_user_keeps_its_relations() -> None:
     plan = plan_offline("Each user has a name and belongs to a team. Teams have a name.")
     assert plan.document["auth"]["enabled"] is False
     assert ("User", "many_to_one", "Team") in _relations(plan)
+
+
+def test_the_row_booked_with_someone_holds_the_key() -> None:
+    for prompt in (
+        "Patients book appointments with doctors. Doctors have a specialty.",
+        "A clinic API. Patients have a name. Doctors have a name and a specialty. Patients book "
+        "appointments with doctors.",
+    ):
+        plan = plan_offline(prompt)
+        _passes_review(plan)
+        assert _relations(plan) == {
+            ("Appointment", "many_to_one", "Patient"),
+            ("Appointment", "many_to_one", "Doctor"),
+        }
+        assert "doctor" in {r["name"] for r in _entities(plan)["Appointment"]["relations"]}
+    orders = plan_offline("Customers place orders. Orders have many line items.")
+    assert ("LineItem", "many_to_one", "Order") in _relations(orders)
+
+
+def test_people_a_row_is_booked_with_are_an_entity_and_values_stay_fields() -> None:
+    plan = plan_offline(
+        "Patients book appointments with doctors. Each appointment has a start time."
+    )
+    _passes_review(plan)
+    assert set(_fields(plan, "Appointment")) == {"id", "start_time"}
+    assert set(_fields(plan, "Doctor")) == {"id", "name"}
+    assert ("Appointment", "many_to_one", "Doctor") in _relations(plan)
+    sessions = plan_offline("Clients schedule sessions with trainers. Trainers have a name.")
+    assert ("Session", "many_to_one", "Trainer") in _relations(sessions)
+    noted = plan_offline("Users book appointments with a note.")
+    assert "note" in _fields(noted, "Appointment")
+    assert set(_entities(noted)) == {"User", "Appointment"}
+
+
+def test_an_object_a_reduced_relative_describes_is_both_clauses() -> None:
+    plan = plan_offline("Students enroll in courses taught by teachers.")
+    _passes_review(plan)
+    assert set(_entities(plan)) == {"Student", "Course", "Teacher"}
+    assert _relations(plan) == {
+        ("Student", "many_to_many", "Course"),
+        ("Course", "many_to_one", "Teacher"),
+    }
+    loans = plan_offline("Members borrow books written by authors.")
+    _passes_review(loans)
+    assert {("Loan", "many_to_one", "Book"), ("Book", "many_to_one", "Author")} <= (
+        _relations(loans)
+    )
+    assert loans.ignored == ()
+
+
+def test_people_who_approve_rows_are_a_role_that_may_update_them() -> None:
+    plan = plan_offline(
+        "Employees submit timesheets. Each employee has a name. Managers approve timesheets."
+    )
+    _passes_review(plan)
+    assert plan.document["auth"]["roles"] == ["admin", "manager", "user"]
+    assert _entities(plan)["Timesheet"]["permissions"] == {"update": ["manager"]}
+    assert ("Timesheet", "many_to_one", "Employee") in _relations(plan)
+    assert "Manager" not in _entities(plan)
+    assert plan.ignored == ()
+    prices = plan_offline("Prices change daily. Products have a price.")
+    assert prices.document["auth"] == {"enabled": False}
+    authors = plan_offline("Authors write books. Books have a title.")
+    assert authors.document["auth"] == {"enabled": False}

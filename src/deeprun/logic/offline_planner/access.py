@@ -51,6 +51,8 @@ _OPS: Final = {
     **dict.fromkeys("delete remove destroy erase".split(), ("delete",)),
     **dict.fromkeys("manage administer moderate control".split(), ("create", "update", "delete")),
 }  # fmt: skip
+# Verbs that change or remove rows: said plainly of people ("managers approve timesheets"), who may.
+_RULING: Final = frozenset(verb for verb, ops in _OPS.items() if not {"create", "read"} & set(ops))
 _ABILITY: Final = frozenset({"can", "may", "could", "should", "must", "allowed", "able"})
 _INVITE: Final = frozenset("invitation invitations invite invited invite-only invites".split())
 _CLOSED: Final = frozenset({"closed", "disabled", "admin-only", "restricted"})
@@ -152,13 +154,15 @@ def _role_name(word: str) -> str | None:
 
 
 def _permissions(access: Access, tokens: Tokens, catalog: Catalog, source: int) -> None:
-    """ "Only admins can delete products", "posts can only be edited by editors"."""
+    """ "Only admins can delete products", "posts can only be edited by editors", "managers
+    approve timesheets"."""
     lows = [t.low for t in tokens]
     for index, token in enumerate(tokens):
-        if token.low not in _ABILITY:
+        plain = _rules(tokens, index)
+        if token.low not in _ABILITY and not plain:
             continue
         start = _clause_start(tokens, index)
-        ops, after = _operations(tokens, index + 1)
+        ops, after = _operations(tokens, index if plain else index + 1)
         if not ops:
             continue
         if after < len(tokens) and tokens[after].low == "by":
@@ -167,6 +171,8 @@ def _permissions(access: Access, tokens: Tokens, catalog: Catalog, source: int) 
         else:
             targets = catalog.mentions(tokens, after, len(tokens))
             words = _principals(tokens, start, index)
+        if plain and not targets:
+            continue  # "prices change daily": a plain verb says who may only of rows it names
         if _their_own(lows, after):
             words = ["owner"]  # "customers can only see their own orders": the owner, no role
         found = [_principal(access, w, catalog, source) for w in words]
@@ -178,6 +184,17 @@ def _permissions(access: Access, tokens: Tokens, catalog: Catalog, source: int) 
         for entity in targets or everyone:
             for operation in ops:
                 access.permissions.append((entity, operation, named, source))
+
+
+def _rules(tokens: Tokens, index: int) -> bool:
+    """ "Managers approve timesheets", "moderators remove comments": people who change or remove
+    rows say, with no "can", who may. Making and reading ("authors write books") tell what the
+    rows are, and a singular before the verb ("status updates") is a compound noun."""
+    low = tokens[index].low
+    if not index or low not in _RULING or word_class(tokens, index) != "verb":
+        return False
+    before = tokens[index - 1].low
+    return word_class(tokens, index - 1) == "noun" and singularize(before) != before
 
 
 def _clause_start(tokens: Tokens, index: int) -> int:

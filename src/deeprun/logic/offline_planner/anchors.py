@@ -134,6 +134,9 @@ def _anchor_at(tokens: Tokens, index: int, *, first: bool, purpose: bool) -> Anc
         return None  # "need to log in": the verb after "to" is the clause's
     if logs_in(tokens, index):
         return Anchor("login", base, index, index + 2)
+    by_agent = _by_agent(tokens, index)
+    if by_agent is not None:
+        return by_agent
     for kind, words in _PATTERNS:
         if words[0] == base and _particles_match(tokens, index, words):
             return Anchor(kind, base, index, index + len(words))
@@ -224,6 +227,14 @@ def _passive(tokens: Tokens, index: int) -> Anchor | None:
     if base is None or (low == base and not low.endswith("ed")):
         return None
     return Anchor("belong", base, index, position + 2)
+
+
+def _by_agent(tokens: Tokens, index: int) -> Anchor | None:
+    """ "(books) written by authors", "made by vendors": a participle with its agent is passive,
+    though "write" and "make" alone would ask for a project."""
+    low = tokens[index].low
+    passive = None if low in BE or low == verb_base(low) else _passive(tokens, index)
+    return passive if passive is not None and tokens[passive.end - 1].low == "by" else None
 
 
 def _passive_particle(tokens: Tokens, index: int, verb: int) -> bool:

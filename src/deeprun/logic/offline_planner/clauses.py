@@ -14,6 +14,7 @@ from typing import Final
 from deeprun.logic.offline_planner.anchors import Anchor, find_anchors
 from deeprun.logic.offline_planner.items import Item, field_items, names_entity, typed_field
 from deeprun.logic.offline_planner.lexicon import (
+    BE,
     DESCRIBABLE_META,
     ENTITY_HEADINGS,
     FIELD_HEADINGS,
@@ -222,6 +223,8 @@ def _anchored(
         if subject is None and not pronoun and before is not None:
             subject, pronoun = _shared_subject(before)
         end = starts[position + 1] if position + 1 < len(anchors) else len(tokens)
+        if end <= anchor.end and position + 1 < len(anchors):
+            end = _shared_object(tokens, end, anchors[position + 1])
         while end > anchor.end and (
             tokens[end - 1].low in _TRAILING or word_class(tokens, end - 1) == "adv"
         ):  # "..., and only admins can": "only" leads the next clause, it names no field
@@ -242,6 +245,15 @@ def _anchored(
         )
         previous, before = anchor.end, clauses[-1]
     return clauses
+
+
+def _shared_object(tokens: Tokens, end: int, following: Anchor) -> int:
+    """Where a clause whose object the next one took as its subject ends: "students enroll in
+    courses taught by teachers" enroll in the courses a reduced relative then describes, so both
+    clauses read them. Any other next clause keeps its subject to itself."""
+    word = tokens[following.start].low
+    reduced = following.kind == "belong" and word not in BE and word != following.verb
+    return following.start if reduced and not word.endswith("s") else end
 
 
 def _shared_subject(before: Clause) -> tuple[Noun | None, bool]:

@@ -10,12 +10,13 @@ entities declared later in the prompt.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from deeprun.logic.naming import entity_name, singularize
 from deeprun.logic.offline_planner.clauses import Clause
 from deeprun.logic.offline_planner.items import (
+    PARTY,
     Item,
     chained_nouns,
     declared_fields,
@@ -35,6 +36,7 @@ from deeprun.logic.offline_planner.lexicon import (
     DESCRIBABLE_META,
     FAVOURITE_WORDS,
     MAKING_VERBS,
+    MEETING_VERBS,
     META_NOUNS,
     NOBODY_IN_PARTICULAR,
     OWNER_NOUNS,
@@ -251,7 +253,8 @@ def _read_one(clause: Clause, stored: frozenset[str]) -> Reading:
         if about is not None:  # "reviews of books with a rating": the rating is the review's
             fields, _, _ = declared_fields(clause.tokens, about[0], about[1], clause.end)
         place = about[0] if about is not None else None
-        return Reading(clause, "act", subject, fields or (), target[0], about=place)
+        items = _with_parties(clause, target, fields or ())
+        return Reading(clause, "act", subject, items, target[0], about=place)
     return Reading(clause, "fields", subject, field_items(*region))
 
 
@@ -270,6 +273,23 @@ def _association(clause: Clause) -> Reading | None:
     verb = clause.tokens[clause.start - 1]
     noun = Noun((row,), "many", "", verb.start, verb.end)
     return Reading(clause, "act", clause.subject, fields or (), target, row=noun)
+
+
+def _with_parties(
+    clause: Clause, target: tuple[Noun, int], items: tuple[Item, ...]
+) -> tuple[Item, ...]:
+    """ "Patients book appointments with doctors": who a booked row is with is an entity, one
+    of them per row, where "orders with line items" would hold many. "With a note" stays a field,
+    as it would after "have"."""
+    noun, after = target
+    booked = clause.verb in MEETING_VERBS and singularize(noun.head) in BOOKED_ROWS
+    if not booked or after >= clause.end or clause.tokens[after].low != "with":
+        return items
+    return tuple(_as_party(i) if names_entity(i) else i for i in items)
+
+
+def _as_party(item: Item) -> Item:
+    return replace(item, notes=replace(item.notes, flags=item.notes.flags | {PARTY}))
 
 
 def _needs_the_project(clause: Clause) -> bool:
@@ -419,6 +439,7 @@ def _entity_nouns(reading: Reading) -> list[Noun]:
         return [*([subject] if subject is not None and stored else []), reading.target, reading.row]
     if mode == "act" and reading.target is not None:
         actors = _actors(reading, subject, reading.target) if subject is not None else []
+        actors += [i.noun for i in reading.items if PARTY in i.notes.flags]
         about = reading.about
         if about is not None and names_entity(Item(about.words, "", "", about.start, about.end)):
             return [*actors, *([reading.target] if reading.made else []), about]

@@ -6,7 +6,8 @@ label that many things share ("posts have many tags" is many-to-many). A referen
 accounts when accounts are not an entity means ownership ("each expense belongs to a user").
 What a verb makes may be about another entity ("comments on articles": Comment → Article), and
 borrowing, renting, booking or reserving is a row of its own joining both sides ("members borrow
-books": Loan → Member, Loan → Book).
+books": Loan → Member, Loan → Book). Whoever a booked row is with is one per row ("patients book
+appointments with doctors": Appointment → Doctor).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from deeprun.logic.naming import singularize, to_snake
 from deeprun.logic.offline_planner.draft import Blueprint, RelationDraft
 from deeprun.logic.offline_planner.entities import Catalog, Reading
 from deeprun.logic.offline_planner.fields import build_field, field_name, one_per_row
-from deeprun.logic.offline_planner.items import LINK, Item
+from deeprun.logic.offline_planner.items import LINK, PARTY, Item
 from deeprun.logic.offline_planner.lexicon import (
     ACCOUNT_NOUNS,
     ACCOUNT_WORDS,
@@ -114,7 +115,9 @@ class Reader:
     def _item_relation(self, entity: str, item: Item, target: str, source: int) -> None:
         words = item.words[:-1] if item.words[-1] == "id" and len(item.words) > 1 else item.words
         optional = "optional" in item.notes.flags
-        if item.count == "many" or item.noun.plural:
+        if PARTY in item.notes.flags:  # "appointments with doctors": each with one doctor
+            words = (*words[:-1], singularize(words[-1]))
+        elif item.count == "many" or item.noun.plural:
             if singularize(words[-1]) in _LABELS or words[0] in FAVOURITE_WORDS:
                 self._relate(entity, field_name(words), "many_to_many", target, source)
             else:

@@ -62,6 +62,7 @@ _LINKING: Final = frozenset("to with in on for from at under by of inside within
 # A list item opening so points at another entity: "..., each in a ward, for a patient".
 _LINK_OPENERS: Final = frozenset("each every for from to under within inside".split())
 LINK: Final = "link"  # the flag of such an item: a relation when it names an entity, else nothing
+PARTY: Final = "party"  # "(appointments) with doctors": one of them per row, an entity
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,6 +123,10 @@ ASSOCIATION_VERBS: Final = {
 BOOKED_ROWS: Final = _words(
     "appointment booking reservation loan rental visit session consultation ticket order slot"
 )
+# Verbs that set such a row up with someone: "patients book appointments with doctors" is each
+# appointment with one doctor, so the row holds the key, where "orders with line items" holds
+# many of them.
+MEETING_VERBS: Final = _words("book reserve schedule arrange")
 
 # Singular nouns that take a plural verb as often as a singular one ("staff need accounts",
 # "the crew logs in"): after them both forms of a noun-or-verb word agree.
