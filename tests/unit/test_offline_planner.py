@@ -1593,3 +1593,54 @@ def test_people_who_approve_rows_are_a_role_that_may_update_them() -> None:
     assert prices.document["auth"] == {"enabled": False}
     authors = plan_offline("Authors write books. Books have a title.")
     assert authors.document["auth"] == {"enabled": False}
+
+
+def test_what_an_account_does_after_logging_in_is_kept() -> None:
+    reports = plan_offline("Employees log in and submit expense reports.")
+    _passes_review(reports)
+    assert set(_entities(reports)) == {"ExpenseReport"}
+    assert _entities(reports)["ExpenseReport"]["owned"] is True
+    for prompt, entity in (
+        ("Authors log in and write posts.", "Post"),
+        ("Customers sign up and place orders.", "Order"),
+        ("Users log in and create notes.", "Note"),
+    ):
+        plan = plan_offline(prompt)
+        _passes_review(plan)
+        assert set(_entities(plan)) == {entity}, prompt
+        assert _entities(plan)[entity]["owned"] is True, prompt
+    described = plan_offline(
+        "Employees log in and submit expense reports. Each employee has a name and a department."
+    )
+    _passes_review(described)
+    assert ("ExpenseReport", "many_to_one", "Employee") in _relations(described)
+    assert "owned" not in _entities(described)["ExpenseReport"]
+    staff = plan_offline("Staff log in and manage rooms.")
+    assert set(_entities(staff)) == {"Room"}
+    assert staff.document["project_name"] == "backend_api"
+
+
+def test_them_stands_for_the_rows_the_clause_before_acted_on() -> None:
+    plan = plan_offline(
+        "Employees log in and submit expense reports. Managers approve them. Each employee has "
+        "a name and a department."
+    )
+    _passes_review(plan)
+    assert plan.document["auth"]["roles"] == ["admin", "manager", "user"]
+    assert _entities(plan)["ExpenseReport"]["permissions"] == {"update": ["manager"]}
+    assert ("ExpenseReport", "many_to_one", "Employee") in _relations(plan)
+    assert plan.ignored == ()
+    both = plan_offline("Employees submit timesheets. Managers can edit or delete them.")
+    assert _entities(both)["Timesheet"]["permissions"] == {
+        "update": ["manager"],
+        "delete": ["manager"],
+    }
+    assert "permissions" not in _entities(both)["Employee"]
+    track = plan_offline("Customers place orders and track them.")
+    assert track.document["auth"] == {"enabled": False}
+    assert ("Order", "many_to_one", "Customer") in _relations(track)
+    for unclear in (
+        "A customer places an order. Managers approve them.",
+        "Customers place orders with products. Products have a price. Admins approve them.",
+    ):
+        assert not any("permissions" in e for e in plan_offline(unclear).document["entities"])

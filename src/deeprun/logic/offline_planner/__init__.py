@@ -33,6 +33,7 @@ from deeprun.logic.offline_planner.lexicon import (
 )
 from deeprun.logic.offline_planner.nouns import Tokens
 from deeprun.logic.offline_planner.phrases import Phrase, split_phrases
+from deeprun.logic.offline_planner.references import referents
 from deeprun.logic.offline_planner.tokens import tokenize
 from deeprun.logic.review.context import ACCOUNT_ENTITY
 from deeprun.logic.review.reserved import PROJECT_NAME_CLASHES, PYTHON_KEYWORDS
@@ -57,7 +58,7 @@ def plan_offline(prompt: str) -> OfflinePlan:
     parsed = [(i, tokenize(p.text, p.start)) for i, p in enumerate(phrases[:_MAX_PHRASES])]
     catalog, readings = first_reading(_clauses(phrases, parsed))
     catalog = _undescribed_removed(catalog, readings, ACCOUNT_WORDS, _ACCOUNT_NOUN_ENTITY)
-    access = read_access(parsed, catalog)
+    access = read_access(parsed, catalog, referents(readings, catalog))
     if access.enabled:
         catalog = _undescribed_removed(catalog, readings, ACCOUNT_NOUNS, ACCOUNT_ENTITY)
     blueprint = Blueprint()

@@ -8,6 +8,7 @@ entity and not a known principal ("editors can ...") is a role.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Final
@@ -81,14 +82,17 @@ class Access:
         )
 
 
-def read_access(phrases: list[tuple[int, Tokens]], catalog: Catalog) -> Access:
+def read_access(
+    phrases: list[tuple[int, Tokens]], catalog: Catalog, referents: Mapping[int, str]
+) -> Access:
+    """``referents``: the entity a pronoun stands for, by its offset ("managers approve them")."""
     access = Access()
     account_entity = catalog.match(("account",)) is not None
     for source, tokens in phrases:
         lows = [t.low for t in tokens]
         _keywords(access, lows, source, accounts=not account_entity and _has_account(tokens))
         _roles(access, tokens, lows, catalog, source)
-        _permissions(access, tokens, catalog, source)
+        _permissions(access, tokens, catalog, source, referents)
         _ownership(access, tokens, lows, catalog, source)
         _registration(access, lows, source)
     return access
@@ -153,9 +157,11 @@ def _role_name(word: str) -> str | None:
     return to_snake(singularize(word)) if word.isascii() else None
 
 
-def _permissions(access: Access, tokens: Tokens, catalog: Catalog, source: int) -> None:
+def _permissions(
+    access: Access, tokens: Tokens, catalog: Catalog, source: int, referents: Mapping[int, str]
+) -> None:
     """ "Only admins can delete products", "posts can only be edited by editors", "managers
-    approve timesheets"."""
+    approve timesheets", "managers approve them"."""
     lows = [t.low for t in tokens]
     for index, token in enumerate(tokens):
         plain = _rules(tokens, index)
@@ -169,7 +175,9 @@ def _permissions(access: Access, tokens: Tokens, catalog: Catalog, source: int) 
             targets = catalog.mentions(tokens, start, index)
             words = _principals(tokens, after + 1, len(tokens))
         else:
-            targets = catalog.mentions(tokens, after, len(tokens))
+            targets = catalog.mentions(tokens, after, len(tokens)) or _referred(
+                tokens, after, referents
+            )
             words = _principals(tokens, start, index)
         if plain and not targets:
             continue  # "prices change daily": a plain verb says who may only of rows it names
@@ -195,6 +203,13 @@ def _rules(tokens: Tokens, index: int) -> bool:
         return False
     before = tokens[index - 1].low
     return word_class(tokens, index - 1) == "noun" and singularize(before) != before
+
+
+def _referred(tokens: Tokens, start: int, referents: Mapping[int, str]) -> list[str]:
+    """The entity the first pronoun object from ``start`` stands for ("approve and reject
+    them"), where it is known."""
+    entity = next((referents[t.start] for t in tokens[start:] if t.start in referents), None)
+    return [entity] if entity is not None else []
 
 
 def _clause_start(tokens: Tokens, index: int) -> int:

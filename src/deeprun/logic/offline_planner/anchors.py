@@ -112,6 +112,7 @@ def find_anchors(tokens: Tokens) -> tuple[Anchor, ...]:
             purpose
             or _has_subject(tokens, index)
             or _continues(tokens, index)
+            or _after_login(tokens, index)
             or _wanted(tokens, index)
         ):
             index += 1
@@ -272,6 +273,18 @@ def _continues(tokens: Tokens, index: int) -> bool:
     # A bare base form may still be a noun's modifier ("and publish date"): it needs an object.
     following = word_class(tokens, index + 1) if index + 1 < len(tokens) else ""
     return following in ("det", "prep", "pron")
+
+
+def _after_login(tokens: Tokens, index: int) -> bool:
+    """ "Staff log in and submit reports": what follows the login is what the account does, so a
+    verb there continues the clause even when it could be a noun ("and place orders")."""
+    return (
+        index > 2
+        and tokens[index - 1].low in ("and", ",")
+        and logs_in(tokens, index - 3)
+        and word_class(tokens, index) == "verb"
+        and tokens[index].low == verb_base(tokens[index].low)
+    )
 
 
 def _wanted(tokens: Tokens, index: int) -> bool:

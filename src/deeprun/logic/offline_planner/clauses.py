@@ -44,6 +44,7 @@ class Clause:
     pronoun: bool = False  # "we have members": the speaker, not an entity
     optional: bool = False  # "may belong to", "can have"
     purpose: bool = False  # "(an app) to track books": the project's verb, right after it
+    account: bool = False  # "staff log in and ...": the subject is an account, maybe no entity
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,8 +221,9 @@ def _anchored(
     previous, before = floor, None
     for position, anchor in enumerate(anchors):
         subject, _, pronoun = _subject(tokens, anchor, previous)
+        account = False
         if subject is None and not pronoun and before is not None:
-            subject, pronoun = _shared_subject(before)
+            subject, pronoun, account = before.subject, before.pronoun, _by_account(before)
         end = starts[position + 1] if position + 1 < len(anchors) else len(tokens)
         if end <= anchor.end and position + 1 < len(anchors):
             end = _shared_object(tokens, end, anchors[position + 1])
@@ -241,6 +243,7 @@ def _anchored(
                 pronoun=pronoun,
                 optional=_optional(tokens, anchor.start, previous),
                 purpose=anchor.purpose,
+                account=account,
             )
         )
         previous, before = anchor.end, clauses[-1]
@@ -256,12 +259,10 @@ def _shared_object(tokens: Tokens, end: int, following: Anchor) -> int:
     return following.start if reduced and not word.endswith("s") else end
 
 
-def _shared_subject(before: Clause) -> tuple[Noun | None, bool]:
-    """ "..., and belongs to a team" continues the clause before; after "staff log in",
-    "and manage their own events" is said of an account, so by the speaker."""
-    if before.kind == "login":
-        return None, True
-    return before.subject, before.pronoun
+def _by_account(before: Clause) -> bool:
+    """After "staff log in", "and submit reports" is said by the one who logged in, and so is
+    any clause continuing that one: an account, an entity only where a sentence describes it."""
+    return before.kind == "login" or before.account
 
 
 def _prefix(tokens: Tokens, source: int, start: int, end: int) -> Clause:

@@ -28,6 +28,7 @@ from deeprun.logic.offline_planner.items import (
 )
 from deeprun.logic.offline_planner.lexicon import (
     ABOUT_PREPOSITIONS,
+    ACCOUNT_NOUNS,
     ADJECTIVES,
     ADMIN_NOUNS,
     ASSOCIATION_VERBS,
@@ -241,13 +242,14 @@ def _read_one(clause: Clause, stored: frozenset[str]) -> Reading:
     if associated is not None:
         return associated
     speaker = speaker or _anyone_may(clause)
-    accounts = kind == "manage" and subject is not None and subject.head in ("user", "users")
+    users = subject is not None and subject.head in ACCOUNT_NOUNS
+    accounts = kind == "manage" and (clause.account or users)
     if speaker or (accounts and not _favourites(clause)):
         return _listing(clause, "entities", subject)
     if kind in ("act", "create"):
         target = noun_at(clause.tokens, _past_adverbs(*region), clause.end, compounds=True)
         if target is None:
-            return _verb_row(clause) or Reading(clause, "act", subject)
+            return _verb_row(clause) or _without_object(clause)
         fields, _, _ = declared_fields(clause.tokens, target[0], target[1], clause.end)
         about = _about(clause, target[1]) if fields is None else None
         if about is not None:  # "reviews of books with a rating": the rating is the review's
@@ -256,6 +258,14 @@ def _read_one(clause: Clause, stored: frozenset[str]) -> Reading:
         items = _with_parties(clause, target, fields or ())
         return Reading(clause, "act", subject, items, target[0], about=place)
     return Reading(clause, "fields", subject, field_items(*region))
+
+
+def _without_object(clause: Clause) -> Reading:
+    """ "(Staff log in) and search for products": what an account does to no object of its own
+    is the speaker's to say, so its words list the entities; anyone else's verb names none."""
+    if clause.account:
+        return _listing(clause, "entities", None)
+    return Reading(clause, "act", clause.subject)
 
 
 def _association(clause: Clause) -> Reading | None:
@@ -380,9 +390,10 @@ def _listing(clause: Clause, mode: str, subject: Noun | None) -> Reading:
     """A list of entities. An item that only holds plural nouns ("a library: books, members")
     is the project, and what it holds are the entities. The object of the project's purpose
     verb follows the project as closely as "an app for my bookshop" does: "(an app) to organise
-    my book collection" names the project too."""
+    my book collection" names the project too. Whoever logged in ("staff log in and ...") is
+    someone using the project, never its name."""
     items: list[Item] = []
-    domains = [subject] if subject is not None and not subject.plural else []
+    domains = [subject] if subject is not None and not (subject.plural or clause.account) else []
     after_meta = clause.purpose
     for item in entity_items(clause.tokens, clause.start, clause.end):
         if item.noun.is_meta or (after_meta and not item.noun.plural and item.fields is None):
@@ -433,9 +444,13 @@ def _entity_nouns(reading: Reading) -> list[Noun]:
         ]
         return [noun for i in listed for noun in (i.noun, *_held(i))]
     if mode == "link" and subject is not None and reading.target is not None:
-        return [subject, reading.target]
+        return [*([] if reading.clause.account else [subject]), reading.target]
     if mode == "act" and reading.target is not None and reading.row is not None:
-        stored = subject is not None and subject.head not in _NOT_ENTITIES | PEOPLE_AT_LARGE
+        stored = (
+            subject is not None
+            and subject.head not in _NOT_ENTITIES | PEOPLE_AT_LARGE
+            and not reading.clause.account
+        )
         return [*([subject] if subject is not None and stored else []), reading.target, reading.row]
     if mode == "act" and reading.target is not None:
         actors = _actors(reading, subject, reading.target) if subject is not None else []
@@ -467,11 +482,13 @@ def _only_nouns(clause: Clause) -> bool:
 
 def _actors(reading: Reading, subject: Noun, target: Noun) -> list[Noun]:
     """ "Customers place orders" names two entities; "editors can publish posts" names one;
-    "users post reviews with a rating" gives the reviews fields, so they are one."""
+    "users post reviews with a rating" gives the reviews fields, so they are one; "authors log
+    in and write posts" names the posts, the authors being accounts unless described."""
     object_ok = (
         target.plural or target.article != "" or target.count == "many" or bool(reading.items)
     )
+    clause = reading.clause
     subject_ok = (subject.plural or subject.article != "") and not (
-        reading.clause.optional or reading.clause.verb in _PERMISSION_VERBS
+        clause.optional or clause.verb in _PERMISSION_VERBS or clause.account
     )
     return [n for n, ok in ((subject, subject_ok), (target, object_ok)) if ok]

@@ -191,12 +191,13 @@ class Reader:
         self._relate(target, name, "many_to_one", about, reading.clause.source)
 
     def _owned_by_account(self, reading: Reading) -> None:
-        """ "Users create posts", "each user sees their own notes": with accounts only, the
-        posts and the notes are owned."""
+        """ "Users create posts", "each user sees their own notes", "authors log in and write
+        posts": with accounts only, the posts and the notes are owned."""
         actor, target_noun = reading.clause.subject, reading.target
         if actor is None or target_noun is None:
             return
-        if actor.head not in ACCOUNT_NOUNS and not reading.made:
+        account = actor.head in ACCOUNT_NOUNS or reading.clause.account
+        if not account and not reading.made:
             return
         target = self.catalog.match(target_noun.words)
         theirs = reading.clause.verb in _CREATING_VERBS or target_noun.article in POSSESSIVES
