@@ -14,19 +14,19 @@ is kept as written.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Final
 
 LINE_LENGTH: Final = 100  # the generated pyproject.toml's [tool.ruff] line-length
 
-_USE: Final = re.compile(r"(?<![.\w])[A-Za-z_]\w*")  # a name, not an attribute
-# What names nothing: a string key ("uuid": or ['uuid']) and a call's keyword (f(json=...)).
-_NOT_USES: Final = re.compile(r"[\"']\w+[\"'][:\]]|(?<=[(,])(\s*)\w+=(?!=)")
 _FROM: Final = re.compile(r"from ([\w.]+) import ([\w, ]+)")
 _FROM_OPEN: Final = re.compile(r"from ([\w.]+) import \(")
 _IMPORT: Final = re.compile(r"import ([\w.]+(?: as \w+)?)")
 _DIGITS: Final = re.compile(r"(\d+)")
+_INDENT: Final = 120  # blanks looked through before a keyword: a line break and its indent
+_KEYS: Final = 4096  # sort keys kept: the same names recur in every module of a project
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +71,10 @@ def prune(source: str) -> str:
                 break
         groups[-1].append(lines[end : last + 1])
         end = last + 1
-    used = set(_USE.findall(_NOT_USES.sub(r"\1", "\n".join(lines[end:]))))
+    body = "\n".join(lines[end:])
     block: list[str] = []
     for group in (g for g in groups if g):
-        kept = _group(group, used)
+        kept = _group(group, body)
         if kept:
             block.extend(["", *kept] if block else kept)
     if not block:
@@ -83,7 +83,7 @@ def prune(source: str) -> str:
     return "\n".join([*lines[:start], *gap, *block, *lines[_blank_before(lines, end) :]])
 
 
-def _group(statements: list[list[str]], used: set[str]) -> list[str]:
+def _group(statements: list[list[str]], body: str) -> list[str]:
     """A group's lines with unused names removed, sorted; as written if any line is unusual."""
     parsed = [_parse(statement) for statement in statements]
     understood = [imported for imported in parsed if imported is not None]
@@ -94,10 +94,10 @@ def _group(statements: list[list[str]], used: set[str]) -> list[str]:
         if imported.module == "__future__":
             kept.append(imported)
         elif not imported.members:
-            if imported.bound()[0] in used:
+            if _used(imported.bound()[0], body):
                 kept.append(imported)
         else:
-            members = tuple(m for m in imported.members if _alias(m) in used)
+            members = tuple(m for m in imported.members if _used(_alias(m), body))
             if members:
                 ordered = tuple(sorted(members, key=_member_key))
                 kept.append(_Import(imported.module, ordered, imported.expanded))
@@ -119,11 +119,35 @@ def _parse(statement: list[str]) -> _Import | None:
     return _Import(found.group(1), (), expanded=False) if found else None
 
 
+def _used(name: str, body: str) -> bool:
+    """Whether ``name`` occurs in ``body`` as a name: not inside a longer word, not as an
+    attribute (`response.json`), a call's keyword (`f(json=...)`) or a string key (`"uuid":`,
+    `['uuid']`). Found with `str.find`: a regular expression over every module took longer."""
+    at = body.find(name)
+    while at != -1:
+        end = at + len(name)
+        before = body[at - 1] if at else " "
+        after = body[end : end + 2]
+        word = before.isalnum() or before in "._" or after[:1].isalnum() or after[:1] == "_"
+        keyword = after[:1] == "=" and after != "==" and _opens_argument(body, at)
+        key = before in "\"'" and after[:1] == before and body[end + 1 : end + 2] in (":", "]")
+        if not (word or keyword or key):
+            return True
+        at = body.find(name, end)
+    return False
+
+
+def _opens_argument(body: str, at: int) -> bool:
+    """Whether the text before ``at`` ends, blanks aside, with the `(` or `,` of a call."""
+    return body[max(0, at - _INDENT) : at].rstrip()[-1:] in ("(", ",")
+
+
 def _alias(member: str) -> str:
     name, _, alias = member.partition(" as ")
     return alias or name
 
 
+@functools.lru_cache(maxsize=_KEYS)
 def _natural(text: str) -> tuple[str | int, ...]:
     """Numbers inside names compared as numbers (item2 before item10), as ruff does."""
     return tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(text))
@@ -142,6 +166,7 @@ def _statement_key(imported: _Import) -> tuple[object, ...]:
     )
 
 
+@functools.lru_cache(maxsize=_KEYS)
 def _member_key(member: str) -> tuple[object, ...]:
     """CONSTANTS, then Classes, then everything else, each case folded (ruff's order-by-type)."""
     name = member.partition(" as ")[0]
