@@ -95,6 +95,11 @@ def test_a_group_with_a_comment_or_an_unusual_form_is_kept_as_written() -> None:
     assert prune(source) == source
 
 
+def test_a_module_that_re_exports_names_is_left_as_written() -> None:
+    source = module("import json\n\nfrom app.types import Money", '__all__ = ["Money"]')
+    assert prune(source) == source
+
+
 def test_a_module_without_a_docstring_or_imports_is_unchanged() -> None:
     assert prune("import os\n\nprint(os.sep)\n") == "import os\n\nprint(os.sep)\n"
     assert prune("import os\n\nx = 1\n") == "x = 1\n"

@@ -72,6 +72,8 @@ def prune(source: str) -> str:
         groups[-1].append(lines[end : last + 1])
         end = last + 1
     body = "\n".join(lines[end:])
+    if "__all__" in body:
+        return source  # names re-exported by string ("Foo" in a list) look like unused ones
     block: list[str] = []
     for group in (g for g in groups if g):
         kept = _group(group, body)
