@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from ruff.__main__ import find_ruff_bin
 
+from deeprun.adapters.tree_writer import FilesystemTreeWriter
 from deeprun.logic.compiler import plan
 from deeprun.services import specs
 from deeprun.services.bench_compile import sized_spec
@@ -25,11 +26,9 @@ CASES = sorted(p.name for p in EXAMPLES.glob("*.json"))
 def raw_tree(tmp_path: Path, document: bytes) -> Path:
     canonical = specs.normalize(document).canonical
     assert canonical is not None
-    for path, data in plan(canonical).items():
-        target = tmp_path / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    return tmp_path
+    root = tmp_path / "raw"
+    FilesystemTreeWriter().write(plan(canonical), root, None)
+    return root
 
 
 def ruff_findings(root: Path, *rules: str) -> list[dict[str, object]]:

@@ -63,7 +63,7 @@ class EmbeddedServer:
     """
 
     _handles: ClassVar[dict[Path, tuple[Any, int]]] = {}  # data folder -> (handle, opens)
-    _lock: ClassVar = threading.Lock()
+    _lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self, data: Path) -> None:
         self.data = data.expanduser().resolve()

@@ -2,7 +2,7 @@
 
 Templates import a superset: what a module needs depends on the spec (a `Decimal` field, a
 search, an owner). Leaving the cleanup to ruff's `--fix` cost a second lint pass over every
-fixed file, the largest stage of a compile; this pass does it in one scan of the text.
+fixed file, the largest stage of a compile; this pass does it with a text search per name.
 
 It is conservative: an import stays when its name appears below the import block other than
 as an attribute (`response.json`), a call's keyword (`f(json=...)`) or a string key (`"uuid":`),
@@ -35,11 +35,11 @@ class _Import:
     members: tuple[str, ...]  # "name" or "name as alias"; empty for `import module`
     expanded: bool  # written one member per line with a trailing comma, which ruff keeps
 
-    def bound(self) -> list[str]:
-        if not self.members:
-            name, _, alias = self.module.partition(" as ")
-            return [alias or name.split(".")[0]]
-        return [_alias(member) for member in self.members]
+    @property
+    def straight_name(self) -> str:
+        """The name `import a.b` (``a``) or `import a as b` (``b``) binds."""
+        name, _, alias = self.module.partition(" as ")
+        return alias or name.split(".")[0]
 
     def render(self) -> list[str]:
         if not self.members:
@@ -52,6 +52,8 @@ class _Import:
 
 def prune(source: str) -> str:
     """The module with the unused names of its top import block removed, the rest sorted."""
+    if "__all__" in source:
+        return source  # names re-exported by string ("Foo" in a list) look like unused ones
     lines = source.split("\n")
     start = _block_start(lines)
     end = start
@@ -66,14 +68,13 @@ def prune(source: str) -> str:
             break
         last = end
         if line.endswith("("):
-            last = lines.index(")", end) if ")" in lines[end:] else len(lines)
-            if last == len(lines):
-                break
+            try:
+                last = lines.index(")", end)
+            except ValueError:
+                break  # an import left open: the block ends before it
         groups[-1].append(lines[end : last + 1])
         end = last + 1
     body = "\n".join(lines[end:])
-    if "__all__" in body:
-        return source  # names re-exported by string ("Foo" in a list) look like unused ones
     block: list[str] = []
     for group in (g for g in groups if g):
         kept = _group(group, body)
@@ -96,7 +97,7 @@ def _group(statements: list[list[str]], body: str) -> list[str]:
         if imported.module == "__future__":
             kept.append(imported)
         elif not imported.members:
-            if _used(imported.bound()[0], body):
+            if _used(imported.straight_name, body):
                 kept.append(imported)
         else:
             members = tuple(m for m in imported.members if _used(_alias(m), body))

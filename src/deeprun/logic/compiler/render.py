@@ -90,19 +90,19 @@ def render(project: ProjectView) -> dict[str, str]:
     the Python modules already pruned)."""
     env = environment()
     base = _base_context(project)
-    rendered = {
-        path: env.get_template(template).render({**base, **extra})
-        for path, template, extra in _jobs(project)
-    }
     return {
-        path: imports.prune(text) if path.endswith(".py") else text
-        for path, text in rendered.items()
+        path: _pruned(path, env.get_template(template).render({**base, **extra}))
+        for path, template, extra in _jobs(project)
     }
 
 
 def render_revision(view: RevisionView) -> str:
     """A later revision's text: the same template as the initial one."""
     return imports.prune(environment().get_template(REVISION_TEMPLATE).render({"migration": view}))
+
+
+def _pruned(path: str, text: str) -> str:
+    return imports.prune(text) if path.endswith(".py") else text
 
 
 def _base_context(project: ProjectView) -> dict[str, Any]:
